@@ -1,0 +1,141 @@
+# cordon — build, test and install. `make help` lists the targets.
+
+PREFIX ?= /usr/local
+CC ?= cc
+BUILD := build
+
+PKGS := expat jansson libutf8proc icu-uc icu-i18n zlib libzip libcrypto
+DEB_PKGS := build-essential pkg-config clang libexpat1-dev libjansson-dev \
+            libutf8proc-dev libicu-dev zlib1g-dev libzip-dev libssl-dev \
+            libcmocka-dev libmicrohttpd-dev libsqlite3-dev
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wpointer-arith -Wvla -Wformat=2 -Wundef -Wcast-align -Wno-unused-parameter
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Ilib $(WARN) -g -pthread
+CFLAGS ?= -O2
+ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) $(PKG_CFLAGS)
+LDLIBS = $(PKG_LIBS) -lm -pthread
+
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_CFLAGS = $(BASE_CFLAGS) -O1 $(SAN) $(PKG_CFLAGS)
+
+LIB_SRC := $(wildcard lib/*.c)
+CLI_SRC := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_PIC := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
+TESTS := $(TEST_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
+FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/san/fuzz/%)
+FUZZERS := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps demo check test fuzz bench install clean help
+all: $(BUILD)/cordon $(BUILD)/libcordon.a $(BUILD)/libcordon.so $(BUILD)/cordon.pc
+
+help:
+	@echo "make deps     install missing Debian packages (apt-get)"
+	@echo "make          build build/cordon, build/libcordon.{a,so}"
+	@echo "make demo     deps + build + run cordon on the bundled lists"
+	@echo "make check    build with ASan/UBSan, run every test and replay the fuzz corpora"
+	@echo "make fuzz     build libFuzzer targets into build/fuzz/ (clang)"
+	@echo "make bench    build and run the benchmarks under bench/"
+	@echo "make install  PREFIX=/usr/local"
+
+# Installs only what is missing, so it is quick and idempotent.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "all build dependencies are installed"; fi
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/cordon lists
+
+$(BUILD)/obj/%.o: %.c include/cordon/cordon.h lib/cordon_int.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c $< -o $@
+
+$(BUILD)/pic/%.o: %.c include/cordon/cordon.h lib/cordon_int.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -fPIC -c $< -o $@
+
+$(BUILD)/san/%.o: %.c include/cordon/cordon.h lib/cordon_int.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -c $< -o $@
+
+$(BUILD)/libcordon.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libcordon.so: $(LIB_PIC)
+	$(CC) -shared -Wl,-soname,libcordon.so.0 -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libcordon-san.a: $(SAN_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/cordon: $(CLI_OBJ) $(BUILD)/libcordon.a
+	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libcordon.a $(LDLIBS)
+
+$(BUILD)/cordon.pc: Makefile
+	@mkdir -p $(BUILD)
+	@printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: cordon\nDescription: sanctions and trade-control screening engine\nVersion: %s\nRequires.private: %s\nLibs: -L$${libdir} -lcordon\nCflags: -I$${includedir}\n' \
+	  "$(PREFIX)" "$$(sed -n 's/^#define CORDON_VERSION "\(.*\)"/\1/p' include/cordon/cordon.h)" "$(PKGS)" > $@
+
+# ---- tests (ASan + UBSan) -------------------------------------------
+$(BUILD)/san/tests/%: tests/unit/%.c tests/unit/test_util.h $(BUILD)/libcordon-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libcordon-san.a $(LDLIBS) -lcmocka
+
+$(BUILD)/san/fuzz/%: fuzz/%.c fuzz/replay.c $(BUILD)/libcordon-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -o $@ $< fuzz/replay.c $(BUILD)/libcordon-san.a $(LDLIBS)
+
+$(BUILD)/san/cordon: $(CLI_SRC) $(BUILD)/libcordon-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -o $@ $(CLI_SRC) $(BUILD)/libcordon-san.a $(LDLIBS)
+
+check: $(TESTS) $(FUZZ_REPLAY) $(BUILD)/san/cordon all
+	@tests/run.sh $(BUILD)/san $(TESTS) -- $(FUZZ_REPLAY)
+
+test: check
+
+# ---- fuzzing (clang + libFuzzer) ------------------------------------
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+fuzz: $(FUZZERS)
+
+# ---- benchmarks -----------------------------------------------------
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libcordon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcordon.a $(LDLIBS)
+
+bench: $(BENCHES) all
+	@for b in $(BENCHES); do echo "== $$b"; ./$$b || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/cordon
+	install -m 755 $(BUILD)/cordon $(DESTDIR)$(PREFIX)/bin/cordon
+	install -m 644 $(BUILD)/libcordon.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/libcordon.so $(DESTDIR)$(PREFIX)/lib/libcordon.so.0
+	ln -sf libcordon.so.0 $(DESTDIR)$(PREFIX)/lib/libcordon.so
+	install -m 644 include/cordon/cordon.h $(DESTDIR)$(PREFIX)/include/cordon/
+	install -m 644 $(BUILD)/cordon.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,49 @@
+/*
+ * main.c — the `cordon` program: dispatches to one cmd_<verb>.c per
+ * command.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"lists", cmd_lists, "show the loaded lists: dates, counts, hashes, warnings"},
+    {"show", cmd_show, "show one listed entity as loaded"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: cordon [--help] [--version] COMMAND [ARGS]\n\n"
+                 "cordon screens names, customer files and shipments against\n"
+                 "sanctions lists (OFAC, UN, UK OFSI, US CSL, OpenSanctions).\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n`cordon COMMAND --help` shows a command's options.\n"
+                 "Exit status: 0 nothing matched, 1 matches found, 2 error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_ERROR;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("cordon %s\n", cordon_version());
+        return EXIT_CLEAN;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    cli_fail("unknown command \"%s\"; see cordon --help", argv[1]);
+    return EXIT_ERROR;
+}

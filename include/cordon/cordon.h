@@ -1,0 +1,376 @@
+/*
+ * cordon.h — the one public header of libcordon, a sanctions and
+ * trade-control screening engine.
+ *
+ * Conventions (they hold for every function below unless its comment says
+ * otherwise):
+ *
+ *  - Strings are UTF-8. Functions that take text take (const char *s,
+ *    size_t len) and need no terminator; invalid UTF-8 is CORDON_EUTF8,
+ *    never silently replaced.
+ *  - Functions that can fail return 0 on success or a negative
+ *    cordon_code, and fill the caller's cordon_error (which may be NULL)
+ *    with a message naming what failed and where (file, line, column).
+ *  - Ownership: every object the library returns is freed with the
+ *    matching *_free / *_close function, and every one of those accepts
+ *    NULL. Pointers into an object (entities, names, strings) stay valid
+ *    until that object is freed.
+ *  - Threads: loaded datasets and opened indexes are immutable; any number
+ *    of threads may read one at a time. Building one is single-threaded.
+ *  - The library never prints and never exits.
+ */
+#ifndef CORDON_H
+#define CORDON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define CORDON_API __attribute__((visibility("default")))
+#define CORDON_NODISCARD __attribute__((warn_unused_result))
+#else
+#define CORDON_API
+#define CORDON_NODISCARD
+#endif
+
+#define CORDON_VERSION "0.1.0"
+
+/* Version of the library actually linked, "MAJOR.MINOR.PATCH". */
+CORDON_API const char *cordon_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Result codes. Append only: never renumber or remove one. */
+#define CORDON_ERRORS(X)                                                   \
+    X(OK, 0, "success")                                                    \
+    X(ENOMEM, -1, "out of memory")                                         \
+    X(EINVAL, -2, "invalid argument")                                      \
+    X(EIO, -3, "input/output error")                                       \
+    X(EUTF8, -4, "invalid UTF-8")                                          \
+    X(EFORMAT, -5, "malformed input")                                      \
+    X(ETOOBIG, -6, "input exceeds a limit")                                \
+    X(ENOTFOUND, -7, "not found")                                          \
+    X(EEMPTY, -8, "empty input")                                           \
+    X(ECORRUPT, -9, "corrupt or foreign file")                             \
+    X(EVERSION, -10, "unsupported format version")                         \
+    X(EDATE, -11, "not a date")                                            \
+    X(EUNSUPPORTED, -12, "unsupported operation")
+
+typedef enum cordon_code {
+#define CORDON_X_ENUM(name, value, text) CORDON_##name = (value),
+    CORDON_ERRORS(CORDON_X_ENUM)
+#undef CORDON_X_ENUM
+} cordon_code;
+
+/* Static text for a code; never NULL ("unknown error" for unknown codes). */
+CORDON_API const char *cordon_strerror(int code);
+/* Symbolic name of a code, such as "EFORMAT"; never NULL. */
+CORDON_API const char *cordon_code_name(int code);
+
+/*
+ * Detail of a failure, filled by the function that failed. `file` names
+ * the input file (or is empty), `line`/`column` are 1-based positions in
+ * it (0 when unknown), `message` is a complete sentence for a person.
+ */
+typedef struct cordon_error {
+    int code;
+    char file[512];
+    unsigned long line;
+    unsigned long column;
+    char message[512];
+} cordon_error;
+
+/* Clears an error to CORDON_OK. Accepts NULL. */
+CORDON_API void cordon_error_clear(cordon_error *err);
+
+/*
+ * Writes "file:line:column: message" (parts that are unknown are left
+ * out) into buf, always NUL-terminated. Returns buf.
+ */
+CORDON_API char *cordon_error_format(const cordon_error *err, char *buf,
+                                     size_t size);
+
+/* ------------------------------------------------------------------ */
+/* The entity model                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef enum cordon_schema {
+    CORDON_SCHEMA_UNKNOWN = 0, /* the list does not say; matches any type */
+    CORDON_SCHEMA_PERSON,
+    CORDON_SCHEMA_ORGANIZATION,
+    CORDON_SCHEMA_VESSEL,
+    CORDON_SCHEMA_AIRCRAFT,
+    CORDON_SCHEMA_COUNT_
+} cordon_schema;
+
+/* "person", "organization", "vessel", "aircraft" or "unknown". */
+CORDON_API const char *cordon_schema_name(cordon_schema schema);
+/* Parses those names (case-insensitive; also "individual", "entity",
+ * "company", "ship"). Returns CORDON_ENOTFOUND for anything else. */
+CORDON_API int cordon_schema_parse(const char *s, size_t len,
+                                   cordon_schema *out);
+
+/* How firmly a list ties a name to its entity. */
+typedef enum cordon_name_kind {
+    CORDON_NAME_PRIMARY = 0, /* the list's main name */
+    CORDON_NAME_STRONG,      /* OFAC strong a.k.a., UN good-quality alias */
+    CORDON_NAME_WEAK,        /* OFAC weak a.k.a., UN low-quality alias */
+    CORDON_NAME_FORMER,      /* f.k.a.: a name the party used to have */
+    CORDON_NAME_NATIVE,      /* the name in its native script */
+    CORDON_NAME_KIND_COUNT_
+} cordon_name_kind;
+
+/* "primary", "strong", "weak", "former" or "native". */
+CORDON_API const char *cordon_name_kind_name(cordon_name_kind kind);
+
+typedef struct cordon_name {
+    const char *value; /* as listed, UTF-8, NUL-terminated */
+    cordon_name_kind kind;
+} cordon_name;
+
+/* Date precision flags. */
+enum {
+    CORDON_DATE_CIRCA = 1u << 0,  /* "circa", "approximately" */
+    CORDON_DATE_RANGE = 1u << 1   /* year .. year_to */
+};
+
+/*
+ * A full or partial date. month and day are 0 when the list gives only a
+ * year (or year and month). A range "1960 to 1962" has year=1960,
+ * year_to=1962 and CORDON_DATE_RANGE set. `text` is the list's own text.
+ */
+typedef struct cordon_date {
+    int16_t year;
+    uint8_t month;
+    uint8_t day;
+    int16_t year_to;
+    uint16_t flags;
+    const char *text;
+} cordon_date;
+
+/*
+ * Parses a date as lists and users write them: "1984-01-08", "1984-01",
+ * "1984", "08 Jan 1984", "Jan 1984", "08/01/1984" (day first), "circa
+ * 1960", "1960 to 1962", "between 1960 and 1962". `text` of the result is
+ * left NULL. Returns CORDON_EDATE when it is not a date.
+ */
+CORDON_API int cordon_date_parse(const char *s, size_t len, cordon_date *out);
+
+/* A country reference: ISO 3166-1 alpha-2 code ("" when the list's text
+ * names no known country) and the list's own text. */
+typedef struct cordon_country {
+    char code[3];
+    const char *text;
+} cordon_country;
+
+/*
+ * Resolves a country name, demonym or code in English ("Russia",
+ * "Russian Federation", "Korea, North", "DPRK", "North Korean", "RU",
+ * "RUS") to its ISO 3166-1 alpha-2 code. Returns CORDON_ENOTFOUND when
+ * unknown. Region codes in use on sanctions lists, such as Crimea, are
+ * given user-assigned codes documented in lib/country.c.
+ */
+CORDON_API int cordon_country_lookup(const char *s, size_t len, char out[3]);
+/* English short name of an alpha-2 code, or NULL. */
+CORDON_API const char *cordon_country_name(const char code[2]);
+
+typedef enum cordon_id_type {
+    CORDON_ID_OTHER = 0,
+    CORDON_ID_PASSPORT,
+    CORDON_ID_NATIONAL_ID,
+    CORDON_ID_TAX_ID,
+    CORDON_ID_IMO,
+    CORDON_ID_MMSI,
+    CORDON_ID_CALL_SIGN,
+    CORDON_ID_REGISTRATION,
+    CORDON_ID_AIRCRAFT_SERIAL,
+    CORDON_ID_SWIFT_BIC,
+    CORDON_ID_EMAIL,
+    CORDON_ID_WEBSITE,
+    CORDON_ID_TYPE_COUNT_
+} cordon_id_type;
+
+/* "passport", "national_id", "tax_id", "imo", "mmsi", "call_sign",
+ * "registration", "aircraft_serial", "swift_bic", "email", "website",
+ * "other". */
+CORDON_API const char *cordon_id_type_name(cordon_id_type type);
+
+typedef struct cordon_identifier {
+    cordon_id_type type;
+    const char *label;   /* the list's own label, e.g. "Tax ID No." */
+    const char *value;   /* as listed */
+    const char *country; /* issuing country text, or NULL */
+} cordon_identifier;
+
+/*
+ * One listed party. Arrays may be empty (count 0, pointer may be NULL).
+ * names[0] is always the primary name.
+ */
+typedef struct cordon_entity {
+    const char *id;     /* "<source>:<native id>", e.g. "ofac_sdn:35096" */
+    const char *source; /* e.g. "ofac_sdn" */
+    const char *native_id;
+    cordon_schema schema;
+
+    const cordon_name *names;
+    size_t n_names;
+
+    const cordon_date *birth_dates;
+    size_t n_birth_dates;
+    const char *const *birth_places;
+    size_t n_birth_places;
+
+    const cordon_country *nationalities;
+    size_t n_nationalities;
+    const cordon_country *citizenships;
+    size_t n_citizenships;
+    const cordon_country *countries; /* of address, registration, flag */
+    size_t n_countries;
+
+    const char *const *addresses;
+    size_t n_addresses;
+
+    const cordon_identifier *identifiers;
+    size_t n_identifiers;
+
+    const char *const *programs; /* programs or regimes, e.g. "DPRK3" */
+    size_t n_programs;
+
+    const char *gender;    /* or NULL */
+    const char *title;     /* position or title, or NULL */
+    const char *listed_on; /* ISO date text, or NULL */
+    const char *remarks;   /* or NULL */
+
+    const char *origin_file; /* file name (no directory) it came from */
+    unsigned long origin_line; /* line or record number in that file */
+} cordon_entity;
+
+/* ------------------------------------------------------------------ */
+/* Lists and datasets                                                  */
+/* ------------------------------------------------------------------ */
+
+/* The published formats cordon reads. */
+typedef enum cordon_format {
+    CORDON_FORMAT_OFAC_CSV = 1,     /* sdn.csv+alt.csv+add.csv+sdn_comments.csv
+                                       or cons_prim/alt/add/comments */
+    CORDON_FORMAT_OFAC_XML,         /* classic sdnList schema (sdn.xml) */
+    CORDON_FORMAT_OFAC_ENHANCED_XML,/* SDN_ENHANCED.XML / CONS_ENHANCED.XML */
+    CORDON_FORMAT_OFAC_ADVANCED_XML,/* sdn_advanced.xml schema */
+    CORDON_FORMAT_UN_XML,           /* UN SC consolidated list */
+    CORDON_FORMAT_OFSI_XLSX,        /* UK OFSI ConList.xlsx */
+    CORDON_FORMAT_OFSI_CSV,         /* UK OFSI ConList.csv */
+    CORDON_FORMAT_US_CSL,           /* US Consolidated Screening List CSV(.gz) */
+    CORDON_FORMAT_OS_SIMPLE_CSV,    /* OpenSanctions targets.simple.csv */
+    CORDON_FORMAT_FTM_JSON,         /* FollowTheMoney entities, JSON lines */
+    CORDON_FORMAT_COUNT_
+} cordon_format;
+
+/* "ofac_csv", "ofac_xml", "ofac_enhanced_xml", "ofac_advanced_xml",
+ * "un_xml", "ofsi_xlsx", "ofsi_csv", "us_csl", "os_simple_csv",
+ * "ftm_json". */
+CORDON_API const char *cordon_format_name(cordon_format format);
+CORDON_API int cordon_format_parse(const char *s, size_t len,
+                                   cordon_format *out);
+
+#define CORDON_MAX_SOURCE_FILES 8
+
+/*
+ * One list to load: a source name that prefixes entity ids ("ofac_sdn"),
+ * its format, and its files. For CORDON_FORMAT_OFAC_CSV the files are
+ * told apart by name (sdn.csv/cons_prim.csv is the primary file; alt,
+ * add and comments files are optional).
+ */
+typedef struct cordon_source_spec {
+    const char *name;
+    cordon_format format;
+    const char *files[CORDON_MAX_SOURCE_FILES];
+    size_t n_files;
+} cordon_source_spec;
+
+/* What was loaded from one source, for `cordon lists` and audits. */
+typedef struct cordon_source_info {
+    const char *name;
+    cordon_format format;
+    const char *const *files; /* paths as given */
+    size_t n_files;
+    const char *published; /* date printed inside the file, ISO, or NULL */
+    char sha256[65];        /* hex SHA-256 over the files' bytes, in order */
+    size_t n_entities;
+    size_t n_by_schema[CORDON_SCHEMA_COUNT_];
+    size_t n_names;         /* all names, primary and aliases */
+    const char *const *warnings; /* e.g. orphan alias rows */
+    size_t n_warnings;
+} cordon_source_info;
+
+typedef struct cordon_dataset cordon_dataset;
+
+/* A new, empty dataset, or NULL when out of memory. */
+CORDON_API CORDON_NODISCARD cordon_dataset *cordon_dataset_new(void);
+CORDON_API void cordon_dataset_free(cordon_dataset *ds);
+
+/*
+ * Loads one source into the dataset. All or nothing: on failure the
+ * dataset is left exactly as it was and err names the file and the line
+ * or record that failed. Recoverable oddities (orphan alias rows, a
+ * non-UTF-8 byte in a legacy CSV read as Windows-1252) are kept as
+ * warnings in the source's info instead. Loading two sources with the
+ * same name is CORDON_EINVAL.
+ */
+CORDON_API CORDON_NODISCARD int cordon_dataset_load(cordon_dataset *ds,
+                                                    const cordon_source_spec *spec,
+                                                    cordon_error *err);
+
+/* Number of sources loaded, and each one's info (index < count). */
+CORDON_API size_t cordon_dataset_source_count(const cordon_dataset *ds);
+CORDON_API const cordon_source_info *
+cordon_dataset_source(const cordon_dataset *ds, size_t index);
+
+/* Number of entities, and each one in load order (index < count). */
+CORDON_API size_t cordon_dataset_entity_count(const cordon_dataset *ds);
+CORDON_API const cordon_entity *cordon_dataset_entity(const cordon_dataset *ds,
+                                                      size_t index);
+/* The entity with this id ("ofac_sdn:35096"), or NULL. */
+CORDON_API const cordon_entity *cordon_dataset_find(const cordon_dataset *ds,
+                                                    const char *id,
+                                                    size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Configuration: which lists to load                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct cordon_config cordon_config;
+
+/*
+ * Reads a lists file: one source a line, "NAME FORMAT FILE...", '#'
+ * starts a comment, relative FILE paths are relative to the lists file's
+ * directory.
+ */
+CORDON_API CORDON_NODISCARD int cordon_config_read(const char *path,
+                                                   cordon_config **out,
+                                                   cordon_error *err);
+/* Parses the same syntax from memory; relative paths resolve against
+ * base_dir (which may be NULL for the current directory). `origin` names
+ * the text in errors. */
+CORDON_API CORDON_NODISCARD int
+cordon_config_parse(const char *text, size_t len, const char *base_dir,
+                    const char *origin, cordon_config **out, cordon_error *err);
+CORDON_API void cordon_config_free(cordon_config *cfg);
+CORDON_API size_t cordon_config_source_count(const cordon_config *cfg);
+CORDON_API const cordon_source_spec *
+cordon_config_source(const cordon_config *cfg, size_t index);
+
+/* Loads every source of cfg into ds, stopping at the first failure. */
+CORDON_API CORDON_NODISCARD int cordon_dataset_load_config(cordon_dataset *ds,
+                                                           const cordon_config *cfg,
+                                                           cordon_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CORDON_H */

@@ -1,0 +1,226 @@
+/*
+ * cordon_int.h — declarations shared inside libcordon. Names that cross
+ * files use the cordon__ prefix; nothing here is exported.
+ */
+#ifndef CORDON_INT_H
+#define CORDON_INT_H
+
+#include "cordon/cordon.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- errors ------------------------------------------------------- */
+
+/* Fills err (may be NULL) and returns code. file may be NULL. */
+int cordon__fail(cordon_error *err, int code, const char *file,
+                 unsigned long line, unsigned long column, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* ---- arena: bump allocator freed all at once ---------------------- */
+
+typedef struct cordon__arena_block cordon__arena_block;
+typedef struct cordon__arena {
+    cordon__arena_block *head;
+    size_t total; /* bytes handed out, for limits and memory reports */
+} cordon__arena;
+
+void cordon__arena_init(cordon__arena *a);
+void cordon__arena_free(cordon__arena *a);
+/* Aligned to 16; NULL when out of memory. */
+void *cordon__arena_alloc(cordon__arena *a, size_t size);
+/* NUL-terminated copy of s[0..len); NULL when out of memory. */
+char *cordon__arena_strndup(cordon__arena *a, const char *s, size_t len);
+
+/* ---- growable buffer ---------------------------------------------- */
+
+typedef struct cordon__buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} cordon__buf;
+
+void cordon__buf_free(cordon__buf *b);
+int cordon__buf_reserve(cordon__buf *b, size_t extra);
+int cordon__buf_append(cordon__buf *b, const void *p, size_t n);
+int cordon__buf_putc(cordon__buf *b, char c);
+int cordon__buf_printf(cordon__buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Keeps data NUL-terminated after len (without counting it). */
+int cordon__buf_terminate(cordon__buf *b);
+
+/* Growable array of fixed-size items. */
+typedef struct cordon__vec {
+    void *items;
+    size_t count;
+    size_t cap;
+} cordon__vec;
+
+/* Appends one zeroed item of `size` bytes; NULL when out of memory. */
+void *cordon__vec_push(cordon__vec *v, size_t size);
+void cordon__vec_free(cordon__vec *v);
+
+/* String-keyed hash map (open addressing). Keys are not copied: they
+ * must outlive the map. */
+typedef struct cordon__strmap {
+    struct cordon__strmap_slot *slots;
+    size_t count;
+    size_t cap; /* power of two, or 0 */
+} cordon__strmap;
+
+uint64_t cordon__hash(const void *data, size_t len);
+/* Inserts or replaces; CORDON_ENOMEM on failure. */
+int cordon__strmap_put(cordon__strmap *m, const char *key, size_t len,
+                       void *value);
+/* Makes room for n more keys, so the next n puts cannot fail. */
+int cordon__strmap_reserve(cordon__strmap *m, size_t n);
+void *cordon__strmap_get(const cordon__strmap *m, const char *key, size_t len);
+void cordon__strmap_free(cordon__strmap *m);
+
+/* ---- files -------------------------------------------------------- */
+
+/* Hard ceiling on one list file, so a hostile input cannot exhaust memory. */
+#define CORDON__MAX_FILE_BYTES ((size_t)1 << 30)
+
+/* Reads a whole file; *out is malloc'd and NUL-terminated. */
+int cordon__read_file(const char *path, char **out, size_t *len,
+                      cordon_error *err);
+/* Reads a whole file, inflating it first when it is gzip. */
+int cordon__read_file_gz(const char *path, char **out, size_t *len,
+                         cordon_error *err);
+/* The part of path after the last '/'. */
+const char *cordon__basename(const char *path);
+
+/* ---- text --------------------------------------------------------- */
+
+/* Length of the valid UTF-8 prefix of s; == len when all valid. Rejects
+ * overlongs, surrogates and code points above U+10FFFF. */
+size_t cordon__utf8_valid_prefix(const char *s, size_t len);
+bool cordon__utf8_valid(const char *s, size_t len);
+/* Decodes one code point at s[*i], advancing *i; -1 on invalid UTF-8. */
+int32_t cordon__utf8_decode(const char *s, size_t len, size_t *i);
+/* Appends cp as UTF-8. */
+int cordon__utf8_encode(cordon__buf *b, uint32_t cp);
+/* Appends s, converting from Windows-1252 where it is not valid UTF-8.
+ * *converted counts bytes that were converted. */
+int cordon__append_utf8_or_cp1252(cordon__buf *b, const char *s, size_t len,
+                                  size_t *converted);
+/* Trims ASCII whitespace from both ends; returns new length. */
+size_t cordon__trim(const char **s, size_t len);
+/* ASCII case-insensitive equality of s[0..len) and NUL-terminated lit. */
+bool cordon__ieq(const char *s, size_t len, const char *lit);
+/* Hex SHA-256 of a buffer. */
+void cordon__sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ---- dataset building (used by every list parser) ----------------- */
+
+/*
+ * Parsers add entities through a loader, which stages them apart from
+ * the dataset so that a failed load leaves the dataset untouched.
+ * Every string passed in must be valid UTF-8 (CORDON_EUTF8 otherwise);
+ * strings are trimmed and copied, and empty ones are ignored.
+ */
+typedef struct cordon__entity_b cordon__entity_b; /* an entity being built */
+typedef struct cordon__loader cordon__loader;
+
+/* Ceiling on one field, so a hostile file cannot make one giant string. */
+#define CORDON__MAX_FIELD_BYTES ((size_t)1 << 20)
+
+struct cordon__loader {
+    cordon_dataset *ds;
+    const cordon_source_spec *spec;
+    const char *file;        /* file being parsed, for errors */
+    cordon_error *err;
+    cordon__arena *arena;    /* strings of this source */
+    cordon__vec entities;    /* cordon__entity_b* staged, in order */
+    cordon__strmap index;    /* native id -> cordon__entity_b* */
+    cordon__vec warnings;    /* char* in arena */
+    const char *published;   /* set by the parser, in arena */
+};
+
+/* Starts an entity with this native id. Duplicate native ids within one
+ * source are CORDON_EFORMAT. `line` is the line or record number. */
+int cordon__entity_begin(cordon__loader *ld, const char *native_id,
+                         size_t len, cordon_schema schema, unsigned long line,
+                         cordon__entity_b **out);
+/* The staged entity with this native id, or NULL (for joins). */
+cordon__entity_b *cordon__entity_lookup(cordon__loader *ld,
+                                        const char *native_id, size_t len);
+
+void cordon__entity_set_schema(cordon__entity_b *e, cordon_schema schema);
+cordon_schema cordon__entity_schema(const cordon__entity_b *e);
+/* Adds a name; the first PRIMARY added becomes names[0]. Duplicates of an
+ * existing name (same text) are ignored, keeping the stronger kind. */
+int cordon__entity_add_name(cordon__loader *ld, cordon__entity_b *e,
+                            const char *s, size_t len, cordon_name_kind kind);
+/* Parses the date text with cordon_date_parse; text that is not a date is
+ * kept as a remark-like warning, not an error. */
+int cordon__entity_add_birth_date(cordon__loader *ld, cordon__entity_b *e,
+                                  const char *s, size_t len);
+int cordon__entity_add_birth_place(cordon__loader *ld, cordon__entity_b *e,
+                                   const char *s, size_t len);
+/* Country text is resolved with cordon_country_lookup. */
+int cordon__entity_add_nationality(cordon__loader *ld, cordon__entity_b *e,
+                                   const char *s, size_t len);
+int cordon__entity_add_citizenship(cordon__loader *ld, cordon__entity_b *e,
+                                   const char *s, size_t len);
+int cordon__entity_add_country(cordon__loader *ld, cordon__entity_b *e,
+                               const char *s, size_t len);
+int cordon__entity_add_address(cordon__loader *ld, cordon__entity_b *e,
+                               const char *s, size_t len);
+/* label and country may be NULL/0. */
+int cordon__entity_add_identifier(cordon__loader *ld, cordon__entity_b *e,
+                                  cordon_id_type type, const char *label,
+                                  size_t label_len, const char *value,
+                                  size_t value_len, const char *country,
+                                  size_t country_len);
+int cordon__entity_add_program(cordon__loader *ld, cordon__entity_b *e,
+                               const char *s, size_t len);
+/* gender and listed_on keep the first value set; title and remarks
+ * accumulate, joined with "; ". */
+int cordon__entity_set_gender(cordon__loader *ld, cordon__entity_b *e,
+                              const char *s, size_t len);
+int cordon__entity_add_title(cordon__loader *ld, cordon__entity_b *e,
+                             const char *s, size_t len);
+int cordon__entity_set_listed_on(cordon__loader *ld, cordon__entity_b *e,
+                                 const char *s, size_t len);
+int cordon__entity_add_remarks(cordon__loader *ld, cordon__entity_b *e,
+                               const char *s, size_t len);
+
+/* Records a warning for `cordon lists` (printf-style). */
+int cordon__loader_warn(cordon__loader *ld, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Records the publication date printed inside the file (any common date
+ * form; stored as ISO when it parses). */
+int cordon__loader_set_published(cordon__loader *ld, const char *s,
+                                 size_t len);
+/* Fails the load with a parse error at file:line:column. */
+int cordon__loader_fail(cordon__loader *ld, int code, unsigned long line,
+                        unsigned long column, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* ---- list parsers: one per format, each in its own file ----------- */
+
+typedef int (*cordon__parse_fn)(cordon__loader *ld);
+
+int cordon__parse_ofac_csv(cordon__loader *ld);
+int cordon__parse_ofac_xml(cordon__loader *ld);
+int cordon__parse_ofac_enhanced_xml(cordon__loader *ld);
+int cordon__parse_ofac_advanced_xml(cordon__loader *ld);
+int cordon__parse_un_xml(cordon__loader *ld);
+int cordon__parse_ofsi_xlsx(cordon__loader *ld);
+int cordon__parse_ofsi_csv(cordon__loader *ld);
+int cordon__parse_us_csl(cordon__loader *ld);
+int cordon__parse_os_simple_csv(cordon__loader *ld);
+int cordon__parse_ftm_json(cordon__loader *ld);
+
+/* ---- OFAC remarks ("DOB 08 Jan 1984; POB ...; Passport ...") ------- */
+
+/* Parses the semicolon-separated remarks of OFAC's legacy CSV into the
+ * entity's fields, keeping what it does not understand as remarks. */
+int cordon__ofac_remarks_apply(cordon__loader *ld, cordon__entity_b *e,
+                               const char *s, size_t len);
+
+#endif /* CORDON_INT_H */

@@ -1,0 +1,13 @@
+/* list_ofsi.c — placeholder until the parser lands. */
+#include "cordon_int.h"
+
+int cordon__parse_ofsi_xlsx(cordon__loader *ld)
+{
+    return cordon__loader_fail(ld, CORDON_EUNSUPPORTED, 0, 0, "format not implemented yet");
+}
+
+int cordon__parse_ofsi_csv(cordon__loader *ld)
+{
+    return cordon__loader_fail(ld, CORDON_EUNSUPPORTED, 0, 0, "format not implemented yet");
+}
+

@@ -1,0 +1,8 @@
+/* list_us_csl.c — placeholder until the parser lands. */
+#include "cordon_int.h"
+
+int cordon__parse_us_csl(cordon__loader *ld)
+{
+    return cordon__loader_fail(ld, CORDON_EUNSUPPORTED, 0, 0, "format not implemented yet");
+}
+
