@@ -370,6 +370,120 @@ CORDON_API CORDON_NODISCARD int cordon_dataset_load_config(cordon_dataset *ds,
                                                            const cordon_config *cfg,
                                                            cordon_error *err);
 
+
+/* ------------------------------------------------------------------ */
+/* Names: normalization, transliteration, structure, phonetic keys     */
+/* ------------------------------------------------------------------ */
+
+/* What a token is within a name. */
+typedef enum cordon_token_role {
+    CORDON_ROLE_UNKNOWN = 0, /* a name part whose role the text does not show */
+    CORDON_ROLE_GIVEN,       /* given name */
+    CORDON_ROLE_SURNAME,     /* family name ("KIM" in "KIM, Jong Un") */
+    CORDON_ROLE_PATRONYMIC,  /* Vladimirovich, Ivanovna */
+    CORDON_ROLE_PARTICLE,    /* al, el, bin, ibn, bint, abu, van, von, de, der */
+    CORDON_ROLE_LEGAL_FORM,  /* LLC, OOO, GmbH, Ltd, 有限公司 (canonical form in text) */
+    CORDON_ROLE_TITLE,       /* Mr, Dr, President, Sheikh (kept for display only) */
+    CORDON_ROLE_NUMBER,      /* digits */
+    CORDON_ROLE_GENERIC,     /* trading, international, group, holding, company */
+    CORDON_ROLE_INITIAL,     /* a single letter, "V." */
+    CORDON_ROLE_COUNT_
+} cordon_token_role;
+
+/* "unknown", "given", "surname", "patronymic", "particle", "legal_form",
+ * "title", "number", "generic", "initial". */
+CORDON_API const char *cordon_token_role_name(cordon_token_role role);
+
+/* Scripts a name can be written in (the dominant script of a token). */
+typedef enum cordon_script {
+    CORDON_SCRIPT_LATIN = 0, CORDON_SCRIPT_CYRILLIC, CORDON_SCRIPT_GREEK,
+    CORDON_SCRIPT_ARABIC, CORDON_SCRIPT_HEBREW, CORDON_SCRIPT_HANGUL,
+    CORDON_SCRIPT_HAN, CORDON_SCRIPT_KANA, CORDON_SCRIPT_GEORGIAN,
+    CORDON_SCRIPT_ARMENIAN, CORDON_SCRIPT_THAI, CORDON_SCRIPT_OTHER,
+    CORDON_SCRIPT_COUNT_
+} cordon_script;
+
+/* "latin", "cyrillic", "greek", "arabic", "hebrew", "hangul", "han",
+ * "kana", "georgian", "armenian", "thai", "other". */
+CORDON_API const char *cordon_script_name(cordon_script script);
+
+/* Token flags. */
+enum {
+    CORDON_TOKEN_JOINED = 1u << 0,   /* made by joining hyphen/space parts: "jongun" */
+    CORDON_TOKEN_WEAK = 1u << 1      /* counts little: title, particle, legal form, generic */
+};
+
+/*
+ * One token of an analysed name. All strings are NUL-terminated
+ * lowercase ASCII except `original`.
+ *   text      the primary romanized, normalized form ("jong", "putin")
+ *   original  the token as written, NFKC + case folded ("ён", "jong-un")
+ *   forms     every romanized variant, forms[0] == text, no duplicates
+ *             ("putin", "poutine"; "jong", "chong", "jeong")
+ *   phonetic  Double Metaphone keys (primary, then alternate if different)
+ */
+typedef struct cordon_name_token {
+    const char *text;
+    const char *original;
+    cordon_token_role role;
+    cordon_script script;
+    uint32_t flags;
+    const char *const *forms;
+    size_t n_forms;
+    const char *const *phonetic;
+    size_t n_phonetic;
+} cordon_name_token;
+
+/*
+ * A name after analysis. Tokens are in reading order after "SURNAME,
+ * Given" reordering (given names first); titles are removed from tokens
+ * but listed in `titles`. `normalized` is the space-joined token texts.
+ */
+typedef struct cordon_name_analysis {
+    const cordon_name_token *tokens;
+    size_t n_tokens;
+    const char *normalized;
+    const char *const *titles;
+    size_t n_titles;
+    cordon_script script; /* dominant script of the input */
+    cordon_schema schema; /* the hint given, or ORGANIZATION when a legal
+                             form was found and the hint was UNKNOWN */
+} cordon_name_analysis;
+
+/* Limits that keep analysis bounded on hostile input. */
+#define CORDON_NAME_MAX_BYTES 4096  /* longer input is CORDON_ETOOBIG */
+#define CORDON_NAME_MAX_TOKENS 64   /* more tokens is CORDON_ETOOBIG */
+
+/*
+ * Analyses one name. `schema` is a hint (PERSON enables patronymic and
+ * surname logic, ORGANIZATION legal forms; UNKNOWN tries both). Errors:
+ * CORDON_EUTF8 (invalid UTF-8, encoded surrogates), CORDON_EEMPTY (no
+ * letters or digits), CORDON_ETOOBIG (over the limits above),
+ * CORDON_EINVAL (NUL or control characters). Thread-safe: any number of
+ * threads may analyse at once. The result is freed with
+ * cordon_name_analysis_free.
+ */
+CORDON_API CORDON_NODISCARD int cordon_name_analyze(const char *s, size_t len,
+                                                    cordon_schema schema,
+                                                    cordon_name_analysis **out,
+                                                    cordon_error *err);
+CORDON_API void cordon_name_analysis_free(cordon_name_analysis *a);
+
+/*
+ * NFKC + case fold + punctuation folding of arbitrary text into buf
+ * (NUL-terminated, truncated at a character boundary if buf is small).
+ * Returns the length written, or a negative cordon_code.
+ */
+CORDON_API long cordon_text_fold(const char *s, size_t len, char *buf, size_t size);
+
+/*
+ * Double Metaphone keys of an ASCII word (up to 4 characters each;
+ * `alternate` equals `primary` when there is none). Returns 0, or
+ * CORDON_EINVAL for empty or non-ASCII input.
+ */
+CORDON_API int cordon_double_metaphone(const char *word, size_t len,
+                                       char primary[8], char alternate[8]);
+
 #ifdef __cplusplus
 }
 #endif
