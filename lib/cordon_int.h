@@ -114,6 +114,43 @@ bool cordon__ieq(const char *s, size_t len, const char *lit);
 /* Hex SHA-256 of a buffer. */
 void cordon__sha256_hex(const void *data, size_t len, char out[65]);
 
+/* ---- CSV: RFC 4180, plus the quirks of real list files -------------- */
+
+typedef struct cordon__csv_field {
+    const char *s; /* points into the input or the reader's scratch */
+    size_t len;
+} cordon__csv_field;
+
+typedef struct cordon__csv {
+    const char *data;
+    size_t len, pos;
+    char delim;
+    unsigned long line;        /* line where the current record starts */
+    unsigned long next_line;   /* line where the next record starts */
+    cordon__buf scratch;       /* unescaped quoted fields */
+    cordon__vec fields;        /* cordon__csv_field */
+    cordon__vec offsets;       /* size_t: scratch offsets of quoted fields,
+                                  resolved to pointers when the record ends
+                                  because scratch may move as it grows */
+    size_t max_fields;         /* records with more fields are an error */
+} cordon__csv;
+
+/*
+ * A reader over an in-memory buffer. Tolerates a UTF-8 BOM, CRLF or LF,
+ * a trailing 0x1A (DOS end-of-file) byte, and a missing final newline.
+ * Quoted fields may hold delimiters, doubled quotes and newlines.
+ */
+void cordon__csv_init(cordon__csv *c, const char *data, size_t len, char delim);
+/*
+ * Reads the next record: returns 1 and sets *fields and *n (valid until the
+ * next call), 0 at the end, or a negative code with *err_column set (an
+ * unterminated quote, text after a closing quote, too many fields).
+ * Blank lines are skipped.
+ */
+int cordon__csv_next(cordon__csv *c, const cordon__csv_field **fields, size_t *n,
+                     unsigned long *err_column);
+void cordon__csv_free(cordon__csv *c);
+
 /* ---- dataset building (used by every list parser) ----------------- */
 
 /*
