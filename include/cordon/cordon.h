@@ -484,6 +484,308 @@ CORDON_API long cordon_text_fold(const char *s, size_t len, char *buf, size_t si
 CORDON_API int cordon_double_metaphone(const char *word, size_t len,
                                        char primary[8], char alternate[8]);
 
+/* ------------------------------------------------------------------ */
+/* Index and screening                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A compiled index: every entity of a dataset with its analysed names,
+ * token statistics and retrieval postings, laid out as one immutable
+ * image. cordon_index_build makes it in memory; cordon_index_write saves
+ * the same bytes as a snapshot file; cordon_index_open maps a snapshot
+ * back without parsing it. Screening behaves identically on a built and
+ * an opened index.
+ *
+ * Ownership: the index owns everything reachable from it (source infos,
+ * ids, names, strings in results it produced stay owned by their result).
+ * Threads: an index is read-only once built or opened, and any number of
+ * threads may screen, compare and read entities with it at once.
+ *
+ * Snapshot file format (lib/index_file.c has the details): a header with
+ * magic "CORDONIX", a format version, a section table with a CRC-32 per
+ * section and a CRC-32 over the header itself, and the name, format,
+ * files, publication date and SHA-256 of every source list.
+ */
+typedef struct cordon_index cordon_index;
+
+/* Current snapshot format version; other versions are CORDON_EVERSION. */
+#define CORDON_INDEX_FORMAT_VERSION 1
+
+/*
+ * Compiles a loaded dataset into an index: analyses every name with
+ * cordon_name_analyze (names that fail analysis, e.g. with no letters,
+ * are kept for display but not indexed), counts token frequencies and
+ * builds the postings. The index copies what it needs; ds may be freed
+ * afterwards. Errors: CORDON_ENOMEM, CORDON_EINVAL (ds NULL or empty).
+ */
+CORDON_API CORDON_NODISCARD int cordon_index_build(const cordon_dataset *ds,
+                                                   cordon_index **out,
+                                                   cordon_error *err);
+
+/*
+ * Writes the index as a snapshot file, atomically: the bytes go to a
+ * temporary file beside `path`, which is fsync'd and renamed over it, so
+ * readers see the old file or the new one, never a partial one.
+ */
+CORDON_API CORDON_NODISCARD int cordon_index_write(const cordon_index *idx,
+                                                   const char *path,
+                                                   cordon_error *err);
+
+/*
+ * Opens a snapshot by mmap. Checks the magic, the version, the header and
+ * every section's checksum and the consistency of the section table
+ * before returning; nothing is parsed or copied. Errors: CORDON_EIO
+ * (cannot open or map), CORDON_ECORRUPT (foreign, truncated or damaged
+ * file; the message says which part), CORDON_EVERSION.
+ */
+CORDON_API CORDON_NODISCARD int cordon_index_open(const char *path,
+                                                  cordon_index **out,
+                                                  cordon_error *err);
+
+/* Frees a built index or unmaps an opened one. Accepts NULL. Results,
+ * entities and strings obtained from it must not be used afterwards. */
+CORDON_API void cordon_index_close(cordon_index *idx);
+
+/*
+ * Hex SHA-256 of the index content (everything but the header), fixed at
+ * build time: the same lists give the same hash. For audit records: it
+ * names exactly which data a screening decision was made against.
+ */
+CORDON_API const char *cordon_index_hash(const cordon_index *idx);
+
+/* Sources of the index, in load order, as cordon_dataset_source gives
+ * them (files are the paths given at build time). index < count. */
+CORDON_API size_t cordon_index_source_count(const cordon_index *idx);
+CORDON_API const cordon_source_info *cordon_index_source(const cordon_index *idx,
+                                                         size_t index);
+
+/* Number of entities, and of listed names over all entities. */
+CORDON_API size_t cordon_index_entity_count(const cordon_index *idx);
+CORDON_API size_t cordon_index_name_count(const cordon_index *idx);
+
+/*
+ * Position of the entity with this id ("ofac_sdn:35096") in *index.
+ * CORDON_ENOTFOUND when there is none. O(log n).
+ */
+CORDON_API CORDON_NODISCARD int cordon_index_find(const cordon_index *idx,
+                                                  const char *id, size_t len,
+                                                  size_t *index);
+
+/*
+ * The whole record of entity `index` (< cordon_index_entity_count), as
+ * the dataset had it: names, dates, places, countries, identifiers,
+ * programs, remarks and origin. The record is allocated for the caller
+ * and freed with cordon_entity_free; its strings point into the index
+ * and stay valid while the index is open. CORDON_EINVAL when out of
+ * range, CORDON_ENOMEM.
+ */
+CORDON_API CORDON_NODISCARD int cordon_index_entity(const cordon_index *idx,
+                                                    size_t index,
+                                                    cordon_entity **out,
+                                                    cordon_error *err);
+/* Frees a record from cordon_index_entity. Accepts NULL. */
+CORDON_API void cordon_entity_free(cordon_entity *e);
+
+/* How scores are computed. */
+typedef enum cordon_algorithm {
+    CORDON_ALGORITHM_DEFAULT = 0, /* cordon's token-alignment scorer */
+    CORDON_ALGORITHM_OFAC,        /* reproduces OFAC Sanctions List Search */
+    CORDON_ALGORITHM_COUNT_
+} cordon_algorithm;
+
+/* "default" or "ofac"; parsing accepts those names. */
+CORDON_API const char *cordon_algorithm_name(cordon_algorithm algorithm);
+CORDON_API int cordon_algorithm_parse(const char *s, size_t len,
+                                      cordon_algorithm *out);
+
+/* The documented default threshold of an algorithm (see docs/SCORING.md
+ * for how it was chosen from the benchmark). */
+CORDON_API double cordon_default_threshold(cordon_algorithm algorithm);
+
+/*
+ * An identifier given in a query. With type CORDON_ID_OTHER the type is
+ * taken from a leading label in the value ("IMO 1011551", "MMSI
+ * 273...", "passport 123") or, failing that, the value is compared with
+ * identifiers of every type. Values compare after removing spaces and
+ * punctuation, case-insensitively.
+ */
+typedef struct cordon_query_id {
+    cordon_id_type type;
+    const char *value;
+    size_t len;
+} cordon_query_id;
+
+#define CORDON_QUERY_MAX_BYTES CORDON_NAME_MAX_BYTES /* longer is ETOOBIG */
+#define CORDON_QUERY_MAX_IDS 16
+
+/*
+ * What to screen. Only `name` is required (unless an identifier is given,
+ * which may screen on its own). Zero/NULL fields are not used.
+ *   schema      entity type of the party; UNKNOWN matches any type
+ *   birth_date  parsed with cordon_date_parse
+ *   country     ISO 3166-1 alpha-2 code, or any text
+ *               cordon_country_lookup resolves (nationality, residence,
+ *               registration or flag)
+ */
+typedef struct cordon_query {
+    const char *name;
+    size_t name_len;
+    cordon_schema schema;
+    const cordon_date *birth_date;
+    const char *country;
+    size_t country_len;
+    const cordon_query_id *ids;
+    size_t n_ids;
+} cordon_query;
+
+#define CORDON_SCREEN_DEFAULT_LIMIT 10
+#define CORDON_SCREEN_MAX_LIMIT 1000
+
+/*
+ * How to screen. A zeroed struct (or NULL) means: the default algorithm,
+ * its default threshold and CORDON_SCREEN_DEFAULT_LIMIT matches.
+ *   threshold  lowest score reported, in (0,1]; 0 means the default
+ *   limit      most matches returned (1..CORDON_SCREEN_MAX_LIMIT); 0
+ *              means the default
+ */
+typedef struct cordon_screen_options {
+    double threshold;
+    size_t limit;
+    cordon_algorithm algorithm;
+} cordon_screen_options;
+
+/* One aligned token pair of an explanation. `query` or `listed` is NULL
+ * for a token left unmatched on that side. */
+typedef struct cordon_token_pair {
+    const char *query;   /* query token as normalized */
+    const char *listed;  /* listed token as normalized */
+    double score;        /* similarity in [0,1] */
+    double weight;       /* share of the name's weight this pair carries */
+    const char *method;  /* "exact", "romanized", "phonetic", "fuzzy",
+                            "initial", "joined", "split", "unmatched" */
+} cordon_token_pair;
+
+/* A penalty (delta < 0) or bonus (delta > 0) applied to a name score,
+ * or a note (delta == 0). `field` is one of "coverage", "order",
+ * "weak_alias", "birth_date", "country", "schema", "identifier",
+ * "common_tokens". `reason` is a sentence fragment for a person. */
+typedef struct cordon_adjustment {
+    const char *field;
+    double delta;
+    const char *reason;
+} cordon_adjustment;
+
+/* Qualifiers of the query that were compared with the entity. */
+enum {
+    CORDON_QUALIFIER_SCHEMA = 1u << 0,
+    CORDON_QUALIFIER_BIRTH_DATE = 1u << 1,
+    CORDON_QUALIFIER_COUNTRY = 1u << 2,
+    CORDON_QUALIFIER_IDENTIFIER = 1u << 3
+};
+
+/* Why an entity scored what it did. */
+typedef struct cordon_explanation {
+    const char *matched_name;     /* the listed name that scored best */
+    cordon_name_kind matched_kind;
+    double name_score;            /* name similarity before adjustments */
+    const cordon_token_pair *pairs;
+    size_t n_pairs;
+    const cordon_adjustment *adjustments;
+    size_t n_adjustments;
+    unsigned qualifiers;          /* CORDON_QUALIFIER_* used */
+    const char *identifier;       /* the listed identifier that matched
+                                     exactly (score 1.0), or NULL */
+} cordon_explanation;
+
+/* Entity index in matches that are not entities of an index. */
+#define CORDON_NO_ENTITY ((size_t)-1)
+
+/* One listed entity the query may be. */
+typedef struct cordon_match {
+    size_t entity;         /* for cordon_index_entity */
+    const char *id;        /* "ofac_sdn:35096" */
+    const char *source;    /* "ofac_sdn" */
+    cordon_schema schema;
+    const char *name;      /* the entity's primary name */
+    double score;          /* in [0,1] */
+    cordon_explanation explanation;
+} cordon_match;
+
+/*
+ * The answer to one query: matches at or above the threshold, highest
+ * score first (ties by id), at most `limit`. All strings are owned by the
+ * result.
+ */
+typedef struct cordon_result {
+    const char *query;      /* the query name as given */
+    const char *normalized; /* the query name as analysed */
+    cordon_algorithm algorithm;
+    double threshold;
+    const cordon_match *matches;
+    size_t n_matches;
+    size_t n_candidates;    /* listed names scored, for diagnostics */
+    int is_comparison;      /* made by cordon_compare */
+} cordon_result;
+
+/*
+ * Screens one query against the index. Fills *out with a result (which
+ * may have no matches) to free with cordon_result_free. Errors:
+ * CORDON_EEMPTY (no name and no identifier, or a name with no letters or
+ * digits), CORDON_EUTF8, CORDON_ETOOBIG (name over
+ * CORDON_QUERY_MAX_BYTES), CORDON_EINVAL (bad options, unknown country,
+ * too many ids), CORDON_ENOMEM. Thread-safe on a shared index.
+ */
+CORDON_API CORDON_NODISCARD int cordon_screen(const cordon_index *idx,
+                                              const cordon_query *query,
+                                              const cordon_screen_options *opts,
+                                              cordon_result **out,
+                                              cordon_error *err);
+
+/*
+ * Scores one name against another, outside any list. The result always
+ * holds exactly one match (entity CORDON_NO_ENTITY, id and source NULL,
+ * name and matched_name = name2), whatever its score; `threshold` is the
+ * algorithm's default unless opts sets one. idx may be NULL; when given,
+ * its token frequencies weight the tokens as screening would.
+ */
+CORDON_API CORDON_NODISCARD int cordon_compare(const cordon_index *idx,
+                                               const char *name1, size_t len1,
+                                               const char *name2, size_t len2,
+                                               cordon_schema schema,
+                                               const cordon_screen_options *opts,
+                                               cordon_result **out,
+                                               cordon_error *err);
+
+/* Frees a result. Accepts NULL. */
+CORDON_API void cordon_result_free(cordon_result *r);
+
+/*
+ * A one-line reason for a match, such as "name 0.97 on strong alias
+ * \"PUTIN, Vladimir\"; birth date 1952-10-07 matches (+0.02)", into buf
+ * (always NUL-terminated, truncated if small). Returns the length the
+ * whole line needs, like snprintf.
+ */
+CORDON_API size_t cordon_match_reason(const cordon_match *m, char *buf,
+                                      size_t size);
+
+/* The whole explanation of a match as indented lines of text, malloc'd,
+ * freed with cordon_free; NULL when out of memory. */
+CORDON_API char *cordon_match_explain(const cordon_match *m);
+
+/*
+ * The result as one line of JSON (no newline), malloc'd, freed with
+ * cordon_free; NULL when out of memory. Screening results give
+ *   {"query", "threshold", "algorithm", "matches": [{"id", "source",
+ *    "schema", "name", "matched_name", "score", "reason",
+ *    "explanation": {...}}]}
+ * and comparisons {"score", "match", "threshold", "explanation"}. The
+ * CLI, batch and server all use this, so they print identical JSON.
+ */
+CORDON_API char *cordon_result_json(const cordon_result *r);
+
+/* Frees memory the library returned as a plain pointer. Accepts NULL. */
+CORDON_API void cordon_free(void *p);
+
 #ifdef __cplusplus
 }
 #endif
