@@ -1,6 +1,8 @@
 # cordon — build, test and install. `make help` lists the targets.
 
 PREFIX ?= /usr/local
+# `make V=1` shows full compiler command lines.
+Q := $(if $(V),,@)
 CC ?= cc
 BUILD := build
 
@@ -66,29 +68,34 @@ demo: deps
 
 $(BUILD)/obj/%.o: %.c include/cordon/cordon.h lib/cordon_int.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c $< -o $@
 
 $(BUILD)/pic/%.o: %.c include/cordon/cordon.h lib/cordon_int.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -fPIC -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -fvisibility=hidden -fPIC -c $< -o $@
 
 $(BUILD)/san/%.o: %.c include/cordon/cordon.h lib/cordon_int.h
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SAN_CFLAGS) -c $< -o $@
 
 $(BUILD)/libcordon.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/libcordon.so: $(LIB_PIC)
-	$(CC) -shared -Wl,-soname,libcordon.so.0 -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,libcordon.so.0 -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libcordon-san.a: $(SAN_LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/cordon: $(CLI_OBJ) $(BUILD)/libcordon.a
-	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libcordon.a $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libcordon.a $(LDLIBS)
 
 $(BUILD)/cordon.pc: Makefile
 	@mkdir -p $(BUILD)
