@@ -238,6 +238,77 @@ int cordon__loader_fail(cordon__loader *ld, int code, unsigned long line,
                         unsigned long column, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* ---- XML: expat into a bounded element tree, no entities (xml.c) -- */
+
+/*
+ * cordon__xml_parse reads a whole UTF-8 document into a tree of elements
+ * in the doc's arena; every pointer stays valid until cordon__xml_free.
+ * Refused with a clear error and line:column: an empty file (EEMPTY),
+ * text that does not start with '<' (ECORRUPT), NUL bytes (EFORMAT),
+ * invalid UTF-8 (EUTF8), malformed XML (EFORMAT), any <!ENTITY>
+ * declaration or external DTD/entity (EFORMAT: no entity is ever
+ * expanded, so billion laughs and XXE cannot work), and documents over
+ * the limits (ETOOBIG). The five predefined entities and character
+ * references are of course decoded.
+ */
+typedef struct cordon__xml_node cordon__xml_node;
+struct cordon__xml_node {
+    const char *name;   /* local name: "row" for <x:row> */
+    const char *qname;  /* name as written: "x:row" */
+    const char *text;   /* the element's own character data (CDATA
+                           included, children's excluded), NUL-terminated,
+                           never NULL; whitespace-only text of an element
+                           with children is dropped as indentation */
+    size_t text_len;
+    const char *const *attrs; /* name, value, name, value... names as
+                                 written ("r:id", "xmlns") */
+    size_t n_attrs;           /* pairs */
+    cordon__xml_node *parent, *child, *next; /* first child, next sibling */
+    size_t n_children;
+    unsigned long line, column; /* of the start tag, 1-based */
+};
+
+typedef struct cordon__xml_limits {
+    size_t max_depth; /* nesting */
+    size_t max_nodes; /* elements in the document */
+    size_t max_attrs; /* attributes on one element */
+    size_t max_text;  /* bytes of one element's text */
+} cordon__xml_limits;
+
+/* depth 128, 4 Mi elements, 256 attributes, CORDON__MAX_FIELD_BYTES text */
+extern const cordon__xml_limits cordon__xml_default_limits;
+
+typedef struct cordon__xml_doc {
+    cordon__arena arena;
+    cordon__xml_node *root;
+    size_t n_nodes;
+} cordon__xml_doc;
+
+/* limits may be NULL for the defaults; file names the input in errors.
+ * On failure doc is left empty (cordon__xml_free is still harmless). */
+int cordon__xml_parse(cordon__xml_doc *doc, const char *data, size_t len,
+                      const char *file, const cordon__xml_limits *limits,
+                      cordon_error *err);
+/* Reads the file with cordon__read_file, then cordon__xml_parse. */
+int cordon__xml_parse_file(cordon__xml_doc *doc, const char *path,
+                           const cordon__xml_limits *limits, cordon_error *err);
+void cordon__xml_free(cordon__xml_doc *doc);
+/* First child element with this local name (NULL name: any), or NULL;
+ * n may be NULL. */
+const cordon__xml_node *cordon__xml_child(const cordon__xml_node *n, const char *name);
+/* Next sibling after n with this local name (NULL: any), or NULL. */
+const cordon__xml_node *cordon__xml_next(const cordon__xml_node *n, const char *name);
+/* Follows child names "a/b/c" from n; NULL when a step is missing. */
+const cordon__xml_node *cordon__xml_path(const cordon__xml_node *n, const char *path);
+/* Value of the attribute named exactly name, or NULL. */
+const char *cordon__xml_attr(const cordon__xml_node *n, const char *name);
+/* Text of cordon__xml_path(n, path) and its length, or NULL when absent. */
+const char *cordon__xml_child_text(const cordon__xml_node *n, const char *path, size_t *len);
+/* Iterates the children of parent named name (NULL: all). */
+#define CORDON__XML_EACH(var, parent, name)                                 \
+    for (const cordon__xml_node *var = cordon__xml_child((parent), (name)); \
+         var; var = cordon__xml_next(var, (name)))
+
 /* ---- list parsers: one per format, each in its own file ----------- */
 
 typedef int (*cordon__parse_fn)(cordon__loader *ld);
