@@ -420,7 +420,8 @@ enum {
  *   original  the token as written, NFKC + case folded ("ён", "jong-un")
  *   forms     every romanized variant, forms[0] == text, no duplicates
  *             ("putin", "poutine"; "jong", "chong", "jeong")
- *   phonetic  Double Metaphone keys (primary, then alternate if different)
+ *   phonetic  Double Metaphone keys of every form, primary before
+ *             alternate, no duplicates ("PTN")
  */
 typedef struct cordon_name_token {
     const char *text;
@@ -432,6 +433,19 @@ typedef struct cordon_name_token {
     size_t n_forms;
     const char *const *phonetic;
     size_t n_phonetic;
+    /* Loose keys, one per distinct form: consonant classes only (b/p/f/v,
+     * k/g/q, d/t, s/z/j/ch, l/r, m, n), vowels dropped. They let
+     * transcriptions that lose vowels or merge sounds meet (Hebrew and
+     * Arabic script, kana, Hangul, Chinese renderings of foreign names:
+     * "crewson" / 克魯森 "kelusen" -> "KRSN"); weaker evidence than a
+     * form or a phonetic key. */
+    const char *const *loose;
+    size_t n_loose;
+    /* For a JOINED token, the parts it joins: tokens[part_first ..
+     * part_first + n_parts), which come before it. Zero otherwise. A
+     * scorer counts either the joined token or its parts, never both. */
+    size_t part_first;
+    size_t n_parts;
 } cordon_name_token;
 
 /*
@@ -459,7 +473,8 @@ typedef struct cordon_name_analysis {
  * surname logic, ORGANIZATION legal forms; UNKNOWN tries both). Errors:
  * CORDON_EUTF8 (invalid UTF-8, encoded surrogates), CORDON_EEMPTY (no
  * letters or digits), CORDON_ETOOBIG (over the limits above),
- * CORDON_EINVAL (NUL or control characters). Thread-safe: any number of
+ * CORDON_EINVAL (NUL or control characters; tab, CR and LF count as
+ * spaces). Thread-safe: any number of
  * threads may analyse at once. The result is freed with
  * cordon_name_analysis_free.
  */
