@@ -304,6 +304,11 @@ const cordon__xml_node *cordon__xml_path(const cordon__xml_node *n, const char *
 const char *cordon__xml_attr(const cordon__xml_node *n, const char *name);
 /* Text of cordon__xml_path(n, path) and its length, or NULL when absent. */
 const char *cordon__xml_child_text(const cordon__xml_node *n, const char *path, size_t *len);
+/* Appends s to b with every run of XML whitespace made one space and
+ * both ends trimmed, then keeps b NUL-terminated; CORDON_ENOMEM on failure.
+ * For list text that wraps across lines ("National Identification\n
+ * Number"). */
+int cordon__xml_squash(cordon__buf *b, const char *s, size_t len);
 /* Iterates the children of parent named name (NULL: all). */
 #define CORDON__XML_EACH(var, parent, name)                                 \
     for (const cordon__xml_node *var = cordon__xml_child((parent), (name)); \

@@ -423,3 +423,24 @@ const char *cordon__xml_child_text(const cordon__xml_node *n, const char *name, 
         *len = k ? k->text_len : 0;
     return k ? k->text : NULL;
 }
+
+int cordon__xml_squash(cordon__buf *b, const char *s, size_t len)
+{
+    if (cordon__buf_reserve(b, len + 1))
+        return CORDON_ENOMEM;
+    bool space = false, any = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            space = any;
+            continue;
+        }
+        if (space)
+            b->data[b->len++] = ' ';
+        b->data[b->len++] = ch;
+        space = false;
+        any = true;
+    }
+    b->data[b->len] = '\0';
+    return 0;
+}
