@@ -156,9 +156,12 @@ typedef struct cordon_date {
 
 /*
  * Parses a date as lists and users write them: "1984-01-08", "1984-01",
- * "1984", "08 Jan 1984", "Jan 1984", "08/01/1984" (day first), "circa
- * 1960", "1960 to 1962", "between 1960 and 1962". `text` of the result is
- * left NULL. Returns CORDON_EDATE when it is not a date.
+ * "1984", "08 Jan 1984", "08-JAN-1984", "January 8, 1984", "Jan 1984",
+ * "08/01/1984" (day first; "00/00/1984" is the year), "circa 1960", "1960
+ * to 1962", "1960-1962", "between 1960 and 1962". Years 1000..2999;
+ * impossible days ("1984-02-30") are not dates. A range keeps the
+ * precision its ends share. `text` of the result is left NULL. Returns
+ * CORDON_EDATE when it is not a date, CORDON_EINVAL for NULL arguments.
  */
 CORDON_API int cordon_date_parse(const char *s, size_t len, cordon_date *out);
 
