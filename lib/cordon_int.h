@@ -151,6 +151,25 @@ int cordon__csv_next(cordon__csv *c, const cordon__csv_field **fields, size_t *n
                      unsigned long *err_column);
 void cordon__csv_free(cordon__csv *c);
 
+/* ---- XLSX: the first worksheet of a workbook (xlsx.c) -------------- */
+
+/* Called once per row that has a non-empty cell. cells[i] is column i
+ * (A = 0); gaps are empty fields; n is one past the last non-empty cell.
+ * row is the sheet's 1-based row number. A non-zero return stops the
+ * read and is returned by cordon__xlsx_read (the callback fills err). */
+typedef int (*cordon__xlsx_row_fn)(void *ctx, unsigned long row,
+                                   const cordon__csv_field *cells, size_t n);
+/*
+ * Reads the first worksheet of the XLSX workbook in data[0..len). Cell
+ * values: shared and inline strings as text, booleans "TRUE"/"FALSE",
+ * numbers in date-formatted cells as ISO dates "YYYY-MM-DD" (1900 and
+ * 1904 systems), other values as written. Errors name `file`, the part
+ * and the row: not a zip (ECORRUPT), missing parts (ECORRUPT), DOCTYPE
+ * or entities (EFORMAT), parts inflating past their limits (ETOOBIG).
+ */
+int cordon__xlsx_read(const char *data, size_t len, const char *file,
+                      cordon__xlsx_row_fn fn, void *ctx, cordon_error *err);
+
 /* ---- dataset building (used by every list parser) ----------------- */
 
 /*
@@ -309,10 +328,29 @@ const char *cordon__xml_child_text(const cordon__xml_node *n, const char *path, 
  * For list text that wraps across lines ("National Identification\n
  * Number"). */
 int cordon__xml_squash(cordon__buf *b, const char *s, size_t len);
+/* Appends n's text squashed as above, after sep when both b and the text
+ * are non-empty; n may be NULL. Keeps b NUL-terminated. */
+int cordon__xml_append(cordon__buf *b, const cordon__xml_node *n, const char *sep);
 /* Iterates the children of parent named name (NULL: all). */
 #define CORDON__XML_EACH(var, parent, name)                                 \
     for (const cordon__xml_node *var = cordon__xml_child((parent), (name)); \
          var; var = cordon__xml_next(var, (name)))
+
+/* ---- OFAC XML labels, shared by the three OFAC XML schemas --------- */
+
+/*
+ * Applies one labelled item (a classic <id>, an Enhanced XML feature or
+ * identity document, an Advanced XML feature or ID document) to e: ID
+ * labels ("Passport", "Tax ID No.", "MMSI") become identifiers, "Gender",
+ * "Nationality Country", "Citizenship Country", "Vessel Flag",
+ * "Nationality of Registration", "Birthdate", "Place of Birth" go to their
+ * fields, sanctions information ("Secondary sanctions risk:", directive
+ * dates) goes to remarks as "LABEL VALUE", and unknown labels are kept as
+ * identifiers of type OTHER. country may be NULL. (ofac_labels.c)
+ */
+int cordon__ofac_apply_item(cordon__loader *ld, cordon__entity_b *e, const char *label,
+                            size_t label_len, const char *value, size_t value_len,
+                            const char *country, size_t country_len);
 
 /* ---- list parsers: one per format, each in its own file ----------- */
 

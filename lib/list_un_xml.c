@@ -55,23 +55,11 @@ static int text_of(un_ctx *c, cordon__buf *buf, const cordon__xml_node *n, const
     return 0;
 }
 
-/* Appends child `name`'s squashed text to buf after sep (when both are
- * non-empty). */
+/* Appends child `name`'s squashed text to buf after sep. */
 static int join_child(un_ctx *c, cordon__buf *buf, const cordon__xml_node *n, const char *name,
                       const char *sep)
 {
-    const cordon__xml_node *k = cordon__xml_child(n, name);
-    if (!k || k->text_len == 0)
-        return 0;
-    size_t before = buf->len;
-    if (before && cordon__buf_append(buf, sep, strlen(sep)))
-        return oom(c);
-    size_t mark = buf->len;
-    if (cordon__xml_squash(buf, k->text, k->text_len))
-        return oom(c);
-    if (buf->len == mark) /* only whitespace: undo the separator */
-        buf->len = before;
-    return cordon__buf_terminate(buf) ? oom(c) : 0;
+    return cordon__xml_append(buf, cordon__xml_child(n, name), sep) ? oom(c) : 0;
 }
 
 static cordon_name_kind alias_kind(const char *q, size_t len)

@@ -444,3 +444,21 @@ int cordon__xml_squash(cordon__buf *b, const char *s, size_t len)
     b->data[b->len] = '\0';
     return 0;
 }
+
+int cordon__xml_append(cordon__buf *b, const cordon__xml_node *n, const char *sep)
+{
+    if (!n || n->text_len == 0)
+        return cordon__buf_terminate(b) ? CORDON_ENOMEM : 0;
+    size_t before = b->len;
+    size_t seplen = before && sep ? strlen(sep) : 0;
+    if (seplen && cordon__buf_append(b, sep, seplen))
+        return CORDON_ENOMEM;
+    size_t mark = b->len;
+    if (cordon__xml_squash(b, n->text, n->text_len))
+        return CORDON_ENOMEM;
+    if (b->len == mark) { /* only whitespace: take the separator back */
+        b->len = before;
+        b->data[before] = '\0';
+    }
+    return 0;
+}
