@@ -350,9 +350,13 @@ CORDON_API const cordon_entity *cordon_dataset_find(const cordon_dataset *ds,
 typedef struct cordon_config cordon_config;
 
 /*
- * Reads a lists file: one source a line, "NAME FORMAT FILE...", '#'
- * starts a comment, relative FILE paths are relative to the lists file's
- * directory.
+ * Reads a lists file: one source a line, "NAME FORMAT FILE..." separated
+ * by blanks; a '#' that begins a word starts a comment; "double quotes"
+ * hold a FILE with blanks; relative FILE paths are relative to the lists
+ * file's directory. NAME is 1-64 of a-z 0-9 _ - and unique; FORMAT is a
+ * cordon_format_name; 1 to CORDON_MAX_SOURCE_FILES files. Errors
+ * (CORDON_EFORMAT, CORDON_EUTF8, CORDON_ETOOBIG, CORDON_EEMPTY for no
+ * source) carry the line and column.
  */
 CORDON_API CORDON_NODISCARD int cordon_config_read(const char *path,
                                                    cordon_config **out,
