@@ -12,7 +12,8 @@
  *               f.k.a. -> former, other strong -> strong
  *   title       title; programs programList/program; remarks remarks
  *   idList/id   idType, idNumber, idCountry through cordon__ofac_apply_item
- *               (identifiers, gender, sanctions information)
+ *               (identifiers, gender, sanctions information); runs of
+ *               spaces in values are squashed, as in the other schemas
  *   addresses   address1..3, city, stateOrProvince, postalCode, region,
  *               country joined with ", "; country also to countries
  *   dateOfBirthList, placeOfBirthList, nationalityList, citizenshipList
@@ -123,11 +124,12 @@ static int parse_entry(ctx *c, const cordon__xml_node *rec)
     TRY(cordon__entity_add_remarks(ld, e, c->a.data, c->a.len));
 
     CORDON__XML_EACH(id, cordon__xml_child(rec, "idList"), "id") {
-        size_t tl, nl, cl;
+        size_t tl, cl;
         const char *t = cordon__xml_child_text(id, "idType", &tl);
-        const char *n = cordon__xml_child_text(id, "idNumber", &nl);
         const char *cn = cordon__xml_child_text(id, "idCountry", &cl);
-        TRY(cordon__ofac_apply_item(ld, e, t, tl, n, nl, cn, cn ? cl : 0));
+        c->a.len = 0;
+        TRY(append(c, id, "idNumber", "")); /* "601698  CN" -> "601698 CN" */
+        TRY(cordon__ofac_apply_item(ld, e, t, tl, c->a.data, c->a.len, cn, cn ? cl : 0));
     }
     CORDON__XML_EACH(ad, cordon__xml_child(rec, "addressList"), "address") {
         static const char *const parts[] = {"address1", "address2", "address3",
