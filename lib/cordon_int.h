@@ -256,6 +256,14 @@ int cordon__loader_set_published(cordon__loader *ld, const char *s,
 int cordon__loader_fail(cordon__loader *ld, int code, unsigned long line,
                         unsigned long column, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The entity as built so far: its arrays point at the items added until
+ * now and stay valid until the next add to e (title and remarks are the
+ * joined text so far). For joins that need to look, and for tests. */
+const cordon_entity *cordon__entity_peek(cordon__entity_b *e);
+/* Frees what the loader staged (entities, index, warnings), leaving the
+ * arena to its owner. cordon_dataset_load does this on failure; a loader
+ * built by hand (tests) must call it. */
+void cordon__loader_discard(cordon__loader *ld);
 
 /* ---- XML: expat into a bounded element tree, no entities (xml.c) -- */
 

@@ -162,9 +162,16 @@ static int field(cordon__loader *ld, const char *s, size_t len, const char **out
                                    "a field of %zu bytes exceeds the %zu-byte limit",
                                    len, CORDON__MAX_FIELD_BYTES);
     size_t ok = cordon__utf8_valid_prefix(s, len);
-    if (ok != len)
+    if (ok != len) {
+        /* Quote the valid text before the bad byte, at most 40 bytes,
+         * cut at a character boundary. */
+        size_t q = ok < 40 ? ok : 40;
+        while (q && q < ok && ((unsigned char)s[q] & 0xC0) == 0x80)
+            q--;
         return cordon__loader_fail(ld, CORDON_EUTF8, 0, 0,
-                                   "invalid UTF-8 at byte %zu of field \"%.40s\"", ok, s);
+                                   "invalid UTF-8 at byte %zu of field \"%.*s\"", ok + 1,
+                                   (int)q, s);
+    }
     if (memchr(s, '\0', len))
         return cordon__loader_fail(ld, CORDON_EFORMAT, 0, 0, "NUL byte inside a field");
     char *copy = cordon__arena_strndup(ld->arena, s, len);
@@ -178,6 +185,8 @@ int cordon__entity_begin(cordon__loader *ld, const char *native_id, size_t len,
                          cordon_schema schema, unsigned long line, cordon__entity_b **out)
 {
     *out = NULL;
+    if ((unsigned)schema >= CORDON_SCHEMA_COUNT_)
+        return cordon__loader_fail(ld, CORDON_EINVAL, line, 0, "unknown schema %d", (int)schema);
     const char *nid;
     int rc = field(ld, native_id, len, &nid);
     if (rc)
@@ -216,7 +225,11 @@ cordon__entity_b *cordon__entity_lookup(cordon__loader *ld, const char *native_i
     return cordon__strmap_get(&ld->index, native_id, len);
 }
 
-void cordon__entity_set_schema(cordon__entity_b *e, cordon_schema schema) { e->pub.schema = schema; }
+void cordon__entity_set_schema(cordon__entity_b *e, cordon_schema schema)
+{
+    if ((unsigned)schema < CORDON_SCHEMA_COUNT_)
+        e->pub.schema = schema;
+}
 cordon_schema cordon__entity_schema(const cordon__entity_b *e) { return e->pub.schema; }
 
 #define OOM(ld) cordon__loader_fail((ld), CORDON_ENOMEM, 0, 0, "out of memory")
@@ -229,17 +242,20 @@ int cordon__entity_add_name(cordon__loader *ld, cordon__entity_b *e,
     if (rc || !v)
         return rc;
     cordon_name *names = e->names.items;
+    bool has_primary = e->names.count && names[0].kind == CORDON_NAME_PRIMARY;
     for (size_t i = 0; i < e->names.count; i++) {
         if (strcmp(names[i].value, v) == 0) {
-            /* Keep the stronger tie: PRIMARY < STRONG < WEAK in enum order,
-             * FORMER and NATIVE rank with STRONG. */
-            if (kind == CORDON_NAME_PRIMARY && i != 0) {
-                /* promote: becomes primary, moved to front */
+            /* Keep the stronger tie: PRIMARY, then STRONG (FORMER and
+             * NATIVE rank with it), then WEAK. */
+            if (kind == CORDON_NAME_PRIMARY && !has_primary) {
+                /* becomes the primary name, moved to the front */
                 cordon_name tmp = names[i];
                 memmove(&names[1], &names[0], i * sizeof *names);
                 names[0] = tmp;
                 names[0].kind = CORDON_NAME_PRIMARY;
-            } else if (kind == CORDON_NAME_STRONG && names[i].kind == CORDON_NAME_WEAK) {
+            } else if ((kind == CORDON_NAME_PRIMARY || kind == CORDON_NAME_STRONG) &&
+                       names[i].kind == CORDON_NAME_WEAK) {
+                /* a second primary name counts as a strong alias */
                 names[i].kind = CORDON_NAME_STRONG;
             }
             return 0;
@@ -500,15 +516,9 @@ static int hash_files(const cordon_source_spec *spec, char out[65], cordon_error
     return rc;
 }
 
-/* Points each entity's public arrays at its vectors, now that no more
- * items will be added. */
-static int finish_entity(cordon__loader *ld, cordon__entity_b *e, const char *source)
+static void wire(cordon__entity_b *e)
 {
     cordon_entity *p = &e->pub;
-    p->source = source;
-    if (e->names.count == 0)
-        return cordon__loader_fail(ld, CORDON_EFORMAT, p->origin_line, 0,
-                                   "record \"%s\" has no name", p->native_id);
     p->names = e->names.items;
     p->n_names = e->names.count;
     p->birth_dates = e->birth_dates.items;
@@ -527,6 +537,39 @@ static int finish_entity(cordon__loader *ld, cordon__entity_b *e, const char *so
     p->n_identifiers = e->identifiers.count;
     p->programs = e->programs.items;
     p->n_programs = e->programs.count;
+}
+
+const cordon_entity *cordon__entity_peek(cordon__entity_b *e)
+{
+    wire(e);
+    e->pub.title = e->title.len ? e->title.data : NULL;
+    e->pub.remarks = e->remarks.len ? e->remarks.data : NULL;
+    return &e->pub;
+}
+
+void cordon__loader_discard(cordon__loader *ld)
+{
+    cordon__entity_b **staged = ld->entities.items;
+    for (size_t i = 0; i < ld->entities.count; i++)
+        entity_b_free(staged[i]);
+    cordon__vec_free(&ld->entities);
+    cordon__vec_free(&ld->warnings);
+    cordon__strmap_free(&ld->index);
+}
+
+/* Points each entity's public arrays at its vectors, now that no more
+ * items will be added, and moves title and remarks into the arena. */
+static int finish_entity(cordon__loader *ld, cordon__entity_b *e, const char *source)
+{
+    cordon_entity *p = &e->pub;
+    p->source = source;
+    if (e->names.count == 0)
+        return cordon__loader_fail(ld, CORDON_EFORMAT, p->origin_line, 0,
+                                   "record \"%s\" has no name", p->native_id);
+    /* names[0] is the primary name: a record listed only under aliases
+     * has its first alias as its primary name. */
+    ((cordon_name *)e->names.items)[0].kind = CORDON_NAME_PRIMARY;
+    wire(e);
     p->title = e->title.len ? cordon__arena_strndup(ld->arena, e->title.data, e->title.len) : NULL;
     p->remarks = e->remarks.len ? cordon__arena_strndup(ld->arena, e->remarks.data, e->remarks.len) : NULL;
     if ((e->title.len && !p->title) || (e->remarks.len && !p->remarks))
@@ -545,6 +588,10 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
         return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0,
                             "a source needs a name, a known format and 1 to %d files",
                             CORDON_MAX_SOURCE_FILES);
+    for (size_t i = 0; i < spec->n_files; i++)
+        if (!spec->files[i] || !spec->files[i][0])
+            return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0, "source \"%s\" has an empty file name",
+                                spec->name);
     for (const char *c = spec->name; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
             return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0,
@@ -610,11 +657,7 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
         rc = OOM(&ld);
 
     if (rc) {
-        for (size_t i = 0; i < ld.entities.count; i++)
-            entity_b_free(staged[i]);
-        cordon__vec_free(&ld.entities);
-        cordon__vec_free(&ld.warnings);
-        cordon__strmap_free(&ld.index);
+        cordon__loader_discard(&ld);
         source_free(src);
         return rc;
     }

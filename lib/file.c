@@ -30,20 +30,35 @@ int cordon__read_file(const char *path, char **out, size_t *len,
         return cordon__fail(err, CORDON_EIO, path, 0, 0, "cannot open: %s",
                             strerror(errno));
     cordon__buf b = {0};
-    char chunk[65536];
-    size_t n;
     int rc = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > CORDON__MAX_FILE_BYTES) {
+    /* Size the buffer once for regular files; pipes and /proc files grow. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        if ((uintmax_t)st.st_size > CORDON__MAX_FILE_BYTES)
+            rc = cordon__fail(err, CORDON_ETOOBIG, path, 0, 0,
+                              "file is larger than the %zu MiB limit",
+                              CORDON__MAX_FILE_BYTES >> 20);
+        else if (cordon__buf_reserve(&b, (size_t)st.st_size + 1))
+            rc = cordon__fail(err, CORDON_ENOMEM, path, 0, 0, "out of memory reading file");
+    }
+    while (!rc) {
+        if (b.cap - b.len < 2 && cordon__buf_reserve(&b, 65536)) {
+            rc = cordon__fail(err, CORDON_ENOMEM, path, 0, 0, "out of memory reading file");
+            break;
+        }
+        size_t room = b.cap - b.len - 1;
+        if (b.len + room > CORDON__MAX_FILE_BYTES + 1)
+            room = CORDON__MAX_FILE_BYTES + 1 - b.len;
+        size_t n = fread(b.data + b.len, 1, room, f);
+        b.len += n;
+        if (b.len > CORDON__MAX_FILE_BYTES) {
             rc = cordon__fail(err, CORDON_ETOOBIG, path, 0, 0,
                               "file is larger than the %zu MiB limit",
                               CORDON__MAX_FILE_BYTES >> 20);
             break;
         }
-        if (cordon__buf_append(&b, chunk, n)) {
-            rc = cordon__fail(err, CORDON_ENOMEM, path, 0, 0, "out of memory reading file");
-            break;
-        }
+        if (n < room)
+            break; /* end of file or error, told apart below */
     }
     if (!rc && ferror(f))
         rc = cordon__fail(err, CORDON_EIO, path, 0, 0, "read error: %s", strerror(errno));
@@ -85,8 +100,23 @@ static int inflate_gzip(const char *path, const char *in, size_t in_len,
                               CORDON__MAX_FILE_BYTES >> 20);
             break;
         }
-        if (z == Z_STREAM_END)
+        if (z == Z_STREAM_END) {
+            /* gzip allows several members one after another (as `cat
+             * a.gz b.gz` makes); anything else after the end is damage. */
+            if (zs.avail_in == 0)
+                break;
+            if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
+                if (inflateReset(&zs) != Z_OK) {
+                    rc = cordon__fail(err, CORDON_EFORMAT, path, 0, 0, "cannot restart gzip decoder");
+                    break;
+                }
+                continue;
+            }
+            rc = cordon__fail(err, CORDON_EFORMAT, path, 0, 0,
+                              "%u bytes of trailing garbage after the gzip data",
+                              (unsigned)zs.avail_in);
             break;
+        }
         if (z != Z_OK) {
             rc = cordon__fail(err, CORDON_EFORMAT, path, 0, 0,
                               "corrupt gzip data at compressed byte %lu: %s",
@@ -109,6 +139,8 @@ static int inflate_gzip(const char *path, const char *in, size_t in_len,
 int cordon__read_file_gz(const char *path, char **out, size_t *len,
                          cordon_error *err)
 {
+    *out = NULL;
+    *len = 0;
     char *raw;
     size_t raw_len;
     int rc = cordon__read_file(path, &raw, &raw_len, err);

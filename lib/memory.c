@@ -34,6 +34,8 @@ void cordon__arena_free(cordon__arena *a)
 
 void *cordon__arena_alloc(cordon__arena *a, size_t size)
 {
+    if (size > SIZE_MAX - 15u)
+        return NULL;
     size = (size + 15u) & ~(size_t)15u;
     if (size == 0)
         size = 16;
@@ -151,6 +153,8 @@ int cordon__buf_terminate(cordon__buf *b)
 
 void *cordon__vec_push(cordon__vec *v, size_t size)
 {
+    if (size == 0)
+        return NULL;
     if (v->count == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 4;
         if (cap > SIZE_MAX / size)

@@ -61,6 +61,8 @@ int cordon__strmap_reserve(cordon__strmap *m, size_t n)
 
 int cordon__strmap_put(cordon__strmap *m, const char *key, size_t len, void *value)
 {
+    if (!key)
+        return CORDON_EINVAL; /* a NULL key marks an empty slot */
     int rc = cordon__strmap_reserve(m, 1);
     if (rc)
         return rc;
