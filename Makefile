@@ -25,6 +25,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 SAN_CFLAGS = $(BASE_CFLAGS) -O1 $(SAN) $(PKG_CFLAGS)
 
 LIB_SRC := $(wildcard lib/*.c)
+LIB_HDR := include/cordon/cordon.h $(wildcard lib/*.h)
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
@@ -66,17 +67,17 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	./$(BUILD)/cordon lists
 
-$(BUILD)/obj/%.o: %.c include/cordon/cordon.h lib/cordon_int.h
+$(BUILD)/obj/%.o: %.c $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c $< -o $@
 
-$(BUILD)/pic/%.o: %.c include/cordon/cordon.h lib/cordon_int.h
+$(BUILD)/pic/%.o: %.c $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -fvisibility=hidden -fPIC -c $< -o $@
 
-$(BUILD)/san/%.o: %.c include/cordon/cordon.h lib/cordon_int.h
+$(BUILD)/san/%.o: %.c $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(SAN_CFLAGS) -c $< -o $@

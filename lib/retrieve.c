@@ -1,0 +1,468 @@
+/*
+ * retrieve.c — candidate retrieval: from an analysed query to the few
+ * listed names worth scoring, without missing any name that full
+ * scoring would put above the floor.
+ *
+ * 1. Slots. Each query token is a slot, and so is each adjacent pair
+ *    joined ("jong"+"un" -> "jongun").
+ * 2. Related terms. For each slot the index tables give every term that
+ *    score.c could score above 0: equal forms (FORM), one deletion on
+ *    either side (DEL: the form and its one-deletions are hashed, as the
+ *    index hashed every term's), equal Double Metaphone keys (PHON), and
+ *    the one-letter term of the slot's initial. Their similarities are
+ *    computed once per query here, not once per name.
+ * 3. Essential tokens (MaxScore). A name's score is at most the share of
+ *    query weight its tokens matched (score.c). Tokens are made
+ *    non-essential from the most frequent down while their weight stays
+ *    below floor x W: a name that matches none of the essential tokens
+ *    cannot reach the floor. So rare tokens drive retrieval, and very
+ *    common ones (Mohammed, Kim, trading) only confirm.
+ * 4. Only the postings of essential tokens' terms are read; each name
+ *    seen collects a mask of the tokens it matched, and names whose bound
+ *    (matched + non-essential weight) stays below the floor are dropped.
+ *
+ * Per-thread scratch (two arrays over all names, reset by an epoch) keeps
+ * step 4 free of allocation and clearing; an index stays shareable.
+ */
+#include "index_int.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- related terms ------------------------------------------------------- */
+
+long cordon__query_row(const cx_query *q, uint32_t t)
+{
+    if (!q->rel_tab_cap)
+        return -1;
+    size_t mask = q->rel_tab_cap - 1;
+    for (size_t p = (t * 2654435761u) & mask;; p = (p + 1) & mask) {
+        uint32_t v = q->rel_tab[p];
+        if (!v)
+            return -1;
+        if (q->rel_term[v - 1] == t)
+            return (long)v - 1;
+    }
+}
+
+static int rel_grow(cx_query *q)
+{
+    size_t ns = q->n_slots ? q->n_slots : 1;
+    size_t cap = q->cap_rel ? q->cap_rel * 2 : 64;
+    uint32_t *term = realloc(q->rel_term, cap * sizeof *term);
+    if (!term)
+        return CORDON_ENOMEM;
+    q->rel_term = term;
+    uint64_t *done = realloc(q->rel_done, cap * sizeof *done);
+    if (!done)
+        return CORDON_ENOMEM;
+    q->rel_done = done;
+    float *sim = realloc(q->rel_sim, cap * ns * sizeof *sim);
+    if (!sim)
+        return CORDON_ENOMEM;
+    q->rel_sim = sim;
+    uint8_t *method = realloc(q->rel_method, cap * ns);
+    if (!method)
+        return CORDON_ENOMEM;
+    q->rel_method = method;
+    q->cap_rel = cap;
+    /* rehash at load <= 1/2 */
+    size_t tcap = cap * 2;
+    uint32_t *tab = calloc(tcap, sizeof *tab);
+    if (!tab)
+        return CORDON_ENOMEM;
+    for (size_t r = 0; r < q->n_rel; r++) {
+        size_t p = (q->rel_term[r] * 2654435761u) & (tcap - 1);
+        while (tab[p])
+            p = (p + 1) & (tcap - 1);
+        tab[p] = (uint32_t)r + 1;
+    }
+    free(q->rel_tab);
+    q->rel_tab = tab;
+    q->rel_tab_cap = tcap;
+    return 0;
+}
+
+static long rel_row(cx_query *q, uint32_t t)
+{
+    long r = cordon__query_row(q, t);
+    if (r >= 0)
+        return r;
+    if (q->n_rel == q->cap_rel && rel_grow(q))
+        return -1;
+    size_t row = q->n_rel++;
+    q->rel_term[row] = t;
+    q->rel_done[row] = 0;
+    memset(q->rel_sim + row * q->n_slots, 0, q->n_slots * sizeof(float));
+    memset(q->rel_method + row * q->n_slots, 0, q->n_slots);
+    size_t mask = q->rel_tab_cap - 1;
+    size_t p = (t * 2654435761u) & mask;
+    while (q->rel_tab[p])
+        p = (p + 1) & mask;
+    q->rel_tab[p] = (uint32_t)row + 1;
+    return (long)row;
+}
+
+float cordon__slot_sim(const cx_slot_q *s, const cx_tokview *l, int *method)
+{
+    /* A listed initial ("V.") stands for any token with that letter. */
+    if (l->text[0] && !l->text[1] && s->view.text[1] && s->n == 1) {
+        if (l->text[0] == s->view.text[0]) {
+            *method = CX_SIM_INITIAL;
+            return 0.85f;
+        }
+        *method = CX_SIM_NONE;
+        return 0.0f;
+    }
+    return cordon__token_sim(&s->view, l, method);
+}
+
+static int relate(cx_query *q, const cordon_index *idx, size_t s, uint32_t t)
+{
+    if (t >= idx->meta->n_terms)
+        return 0; /* a damaged table value: ignore */
+    long r = rel_row(q, t);
+    if (r < 0)
+        return CORDON_ENOMEM;
+    if (q->rel_done[r] >> s & 1)
+        return 0;
+    q->rel_done[r] |= 1ull << s;
+    cx_tokview v;
+    cordon__term_view(idx, t, &v);
+    int m = CX_SIM_NONE;
+    float sim = cordon__slot_sim(&q->slots[s], &v, &m);
+    q->rel_sim[(size_t)r * q->n_slots + s] = sim;
+    q->rel_method[(size_t)r * q->n_slots + s] = (uint8_t)m;
+    if (sim > 0.0f)
+        q->slots[s].n_post += idx->terms[t].n_post;
+    return 0;
+}
+
+static int relate_values(cx_query *q, const cordon_index *idx, size_t s, const cx_slot *slot)
+{
+    if (!slot)
+        return 0;
+    if (slot->val_len > 1 && (slot->val > idx->n_u32 || slot->val_len > idx->n_u32 - slot->val))
+        return 0;
+    const uint32_t *v = cx_slot_values(idx, slot);
+    for (uint32_t i = 0; i < slot->val_len; i++) {
+        int rc = relate(q, idx, s, v[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
+{
+    const cx_slot_q *sl = &q->slots[s];
+    const cx_meta *m = idx->meta;
+    int rc = 0;
+    for (size_t f = 0; f < sl->view.n_forms && !rc; f++) {
+        const char *form = sl->view.forms[f];
+        size_t fl = strlen(form);
+        rc = relate_values(q, idx, s,
+                           cordon__index_lookup(idx, idx->tab_form, m->tab_form_cap, form, fl));
+        if (rc || f >= 4 || fl < 3 || fl > 120)
+            continue;
+        for (const char *c = form; *c; c++)
+            if (*c >= '0' && *c <= '9')
+                goto next_form; /* numbers match exactly only */
+        rc = relate_values(q, idx, s, cordon__index_lookup_del(idx, cx_hash(form, fl)));
+        if (fl >= CX_FUZZY_MIN_LEN) {
+            char del[128];
+            for (size_t k = 0; k < fl && !rc; k++) {
+                if (k > 0 && form[k] == form[k - 1])
+                    continue;
+                memcpy(del, form, k);
+                memcpy(del + k, form + k + 1, fl - k - 1);
+                rc = relate_values(q, idx, s, cordon__index_lookup_del(idx, cx_hash(del, fl - 1)));
+            }
+        }
+    next_form:;
+    }
+    for (size_t p = 0; p < sl->view.n_phon && !rc; p++) {
+        const char *key = sl->view.phon[p];
+        size_t kl = strlen(key);
+        if (kl >= 2)
+            rc = relate_values(q, idx, s,
+                               cordon__index_lookup(idx, idx->tab_phon, m->tab_phon_cap, key, kl));
+    }
+    /* the one-letter term: a listed initial */
+    if (!rc && sl->n == 1 && sl->view.text[1]) {
+        char ini[2] = {sl->view.text[0], 0};
+        rc = relate_values(q, idx, s,
+                           cordon__index_lookup(idx, idx->tab_form, m->tab_form_cap, ini, 1));
+    }
+    return rc;
+}
+
+/* ---- query preparation ---------------------------------------------------- */
+
+static bool is_initial(const char *t)
+{
+    return t[0] && !t[1] && ((t[0] >= 'a' && t[0] <= 'z'));
+}
+
+static bool is_number(const char *t)
+{
+    for (; *t; t++)
+        if (*t >= '0' && *t <= '9')
+            return true;
+    return false;
+}
+
+int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_analysis *an)
+{
+    memset(q, 0, sizeof *q);
+    q->an = an;
+    q->n_tok = an->n_tokens < CX_MAX_QTOK ? an->n_tokens : CX_MAX_QTOK;
+    /* single slots, then joined ones */
+    for (size_t i = 0; i < q->n_tok; i++) {
+        const cordon_name_token *tk = &an->tokens[i];
+        cx_slot_q *s = &q->slots[q->n_slots++];
+        s->first = (uint8_t)i;
+        s->n = 1;
+        s->view.text = tk->text;
+        s->label = tk->text;
+        s->view.n_forms = tk->n_forms > 8 ? 8 : tk->n_forms;
+        for (size_t f = 0; f < s->view.n_forms; f++)
+            s->view.forms[f] = tk->forms[f];
+        if (s->view.n_forms == 0) {
+            s->view.forms[0] = tk->text;
+            s->view.n_forms = 1;
+        }
+        s->view.n_phon = tk->n_phonetic > 4 ? 4 : tk->n_phonetic;
+        for (size_t p = 0; p < s->view.n_phon; p++)
+            s->view.phon[p] = tk->phonetic[p];
+        s->initial = is_initial(tk->text);
+        s->retrievable = !s->initial;
+    }
+    for (size_t i = 0; i + 1 < q->n_tok; i++) {
+        const char *a = an->tokens[i].text, *b = an->tokens[i + 1].text;
+        if (is_initial(a) || is_initial(b) || is_number(a) || is_number(b))
+            continue;
+        size_t la = strlen(a), lb = strlen(b);
+        cx_slot_q *s = &q->slots[q->n_slots];
+        if (la + lb + 1 >= sizeof s->joined)
+            continue;
+        q->n_slots++;
+        s->first = (uint8_t)i;
+        s->n = 2;
+        memcpy(s->joined, a, la);
+        memcpy(s->joined + la, b, lb + 1);
+        s->view.text = s->joined;
+        s->view.forms[0] = s->joined;
+        s->view.n_forms = 1;
+        s->retrievable = 1;
+    }
+    int rc = 0;
+    if (idx) {
+        for (size_t s = 0; s < q->n_slots && !rc; s++)
+            if (q->slots[s].retrievable)
+                rc = relate_all(q, idx, s);
+        if (rc)
+            return rc;
+    }
+    /* Query weights: IDF of the term the token most resembles (an unknown
+     * token is as rare as can be), times its role. */
+    q->W = 0.0f;
+    for (size_t i = 0; i < q->n_tok; i++) {
+        float idf = 1.0f;
+        if (idx) {
+            float best = 0.0f;
+            for (size_t r = 0; r < q->n_rel; r++) {
+                float sim = q->rel_sim[r * q->n_slots + i];
+                const cx_term *t = &idx->terms[q->rel_term[r]];
+                if (sim <= 0.0f || (t->flags & CX_TERM_PAIR) ||
+                    q->rel_method[r * q->n_slots + i] == CX_SIM_INITIAL)
+                    continue;
+                if (sim > best || (sim == best && t->idf < idf)) {
+                    best = sim;
+                    idf = t->idf;
+                }
+            }
+        }
+        q->w[i] = idf * cordon__role_factor(an->tokens[i].role, an->tokens[i].flags);
+        q->W += q->w[i];
+    }
+    return 0;
+}
+
+void cordon__query_free(cx_query *q)
+{
+    if (!q)
+        return;
+    free(q->rel_term);
+    free(q->rel_done);
+    free(q->rel_sim);
+    free(q->rel_method);
+    free(q->rel_tab);
+    cordon_name_analysis_free(q->an);
+    memset(q, 0, sizeof *q);
+}
+
+/* ---- per-thread scratch ---------------------------------------------------- */
+
+typedef struct scratch {
+    size_t cap;
+    uint32_t epoch;
+    uint32_t *stamp;
+    uint64_t *mask;
+} scratch;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_key_ok;
+
+static void scratch_free(void *p)
+{
+    scratch *s = p;
+    if (!s)
+        return;
+    free(s->stamp);
+    free(s->mask);
+    free(s);
+}
+
+static void scratch_init(void) { scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0; }
+
+static scratch *scratch_get(size_t n)
+{
+    pthread_once(&scratch_once, scratch_init);
+    if (!scratch_key_ok)
+        return NULL;
+    scratch *s = pthread_getspecific(scratch_key);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s || pthread_setspecific(scratch_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    if (s->cap < n) {
+        uint32_t *st = calloc(n, sizeof *st);
+        uint64_t *mk = malloc(n * sizeof *mk);
+        if (!st || !mk) {
+            free(st);
+            free(mk);
+            return NULL;
+        }
+        free(s->stamp);
+        free(s->mask);
+        s->stamp = st;
+        s->mask = mk;
+        s->cap = n;
+        s->epoch = 0;
+    }
+    if (++s->epoch == 0) {
+        memset(s->stamp, 0, s->cap * sizeof *s->stamp);
+        s->epoch = 1;
+    }
+    return s;
+}
+
+/* ---- retrieval --------------------------------------------------------------- */
+
+long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor, uint32_t **out)
+{
+    *out = NULL;
+    size_t nt = q->n_tok;
+    if (nt == 0 || q->W <= 0.0f)
+        return 0;
+    /* cost of each token = postings of the slots covering it */
+    uint64_t cost[CX_MAX_QTOK] = {0};
+    bool retrievable[CX_MAX_QTOK] = {0};
+    for (size_t s = 0; s < q->n_slots; s++) {
+        const cx_slot_q *sl = &q->slots[s];
+        if (!sl->retrievable)
+            continue;
+        for (size_t i = sl->first; i < (size_t)sl->first + sl->n; i++) {
+            cost[i] += sl->n_post;
+            retrievable[i] = true;
+        }
+    }
+    uint64_t ne_mask = 0;
+    float w_ne = 0.0f, limit = floor * q->W;
+    for (size_t i = 0; i < nt; i++)
+        if (!retrievable[i]) {
+            ne_mask |= 1ull << i;
+            w_ne += q->w[i];
+        }
+    if (w_ne >= limit) {
+        /* The unretrievable tokens (initials) alone could carry a name
+         * over the floor: no pruning is safe, read every posting. */
+        ne_mask = 0;
+        w_ne = 0.0f;
+    } else {
+        /* most expensive first, while the bound stays below the floor */
+        for (;;) {
+            size_t pick = nt;
+            for (size_t i = 0; i < nt; i++)
+                if (!(ne_mask >> i & 1) && (pick == nt || cost[i] > cost[pick]))
+                    pick = i;
+            if (pick == nt || w_ne + q->w[pick] >= limit)
+                break;
+            ne_mask |= 1ull << pick;
+            w_ne += q->w[pick];
+        }
+    }
+    scratch *sc = scratch_get(idx->meta->n_names);
+    if (!sc)
+        return CORDON_ENOMEM;
+    size_t cap = 256, n = 0;
+    uint32_t *cand = malloc(cap * sizeof *cand);
+    if (!cand)
+        return CORDON_ENOMEM;
+    const uint32_t ep = sc->epoch;
+    const uint32_t n_names = idx->meta->n_names;
+    for (size_t r = 0; r < q->n_rel; r++) {
+        const cx_term *t = &idx->terms[q->rel_term[r]];
+        uint64_t tm = 0;
+        for (size_t s = 0; s < q->n_slots; s++) {
+            if (q->rel_sim[r * q->n_slots + s] <= 0.0f)
+                continue;
+            const cx_slot_q *sl = &q->slots[s];
+            uint64_t bits = (sl->n == 2 ? 3ull : 1ull) << sl->first;
+            tm |= bits;
+        }
+        if (!(tm & ~ne_mask))
+            continue; /* relates to non-essential tokens only */
+        const uint32_t *post = idx->u32 + t->post;
+        for (uint32_t k = 0; k < t->n_post; k++) {
+            uint32_t nm = post[k];
+            if (nm >= n_names)
+                continue;
+            if (sc->stamp[nm] != ep) {
+                sc->stamp[nm] = ep;
+                sc->mask[nm] = tm;
+                if (n == cap) {
+                    uint32_t *c2 = realloc(cand, cap * 2 * sizeof *c2);
+                    if (!c2) {
+                        free(cand);
+                        return CORDON_ENOMEM;
+                    }
+                    cand = c2;
+                    cap *= 2;
+                }
+                cand[n++] = nm;
+            } else {
+                sc->mask[nm] |= tm;
+            }
+        }
+    }
+    /* keep names whose bound reaches the floor */
+    size_t kept = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint64_t m = sc->mask[cand[k]] | ne_mask;
+        float w = 0.0f;
+        for (size_t i = 0; i < nt; i++)
+            if (m >> i & 1)
+                w += q->w[i];
+        if (w >= limit - 1e-6f)
+            cand[kept++] = cand[k];
+    }
+    *out = cand;
+    return (long)kept;
+}

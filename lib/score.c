@@ -1,0 +1,298 @@
+/*
+ * score.c — cordon's default name scorer: token similarity, token
+ * weights (IDF x role) and the alignment of query tokens with the tokens
+ * of one listed name.
+ *
+ * The score of a listed name is
+ *
+ *     sum over aligned pairs of  sim x (weight of the query tokens)
+ *     -------------------------------------------------------------
+ *     W (all query weight)  +  LAMBDA x sum of unmatched listed weight
+ *
+ * so it is at most the share of query weight that found any partner.
+ * retrieve.c relies on exactly that bound to skip names (see there):
+ * every token pair scored above 0 here is one the index can find.
+ */
+#include "index_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LAMBDA CX_LAMBDA
+
+#define SIM_ROMANIZED 0.95f
+#define SIM_INITIAL 0.85f
+#define SIM_JOINED 0.97f
+#define FUZZY_FORMS 4
+
+const char *cordon__method_name(int method)
+{
+    static const char *const names[CX_SIM_COUNT_] = {
+        "unmatched", "exact", "romanized", "fuzzy", "phonetic", "initial", "joined", "split",
+    };
+    return method >= 0 && method < CX_SIM_COUNT_ ? names[method] : "unmatched";
+}
+
+float cordon__role_factor(cordon_token_role role, uint32_t flags)
+{
+    float f;
+    switch (role) {
+    case CORDON_ROLE_SURNAME: f = 1.1f; break;
+    case CORDON_ROLE_GIVEN: f = 1.0f; break;
+    case CORDON_ROLE_PATRONYMIC: f = 0.5f; break;
+    case CORDON_ROLE_PARTICLE: f = 0.15f; break;
+    case CORDON_ROLE_LEGAL_FORM: f = 0.15f; break;
+    case CORDON_ROLE_TITLE: f = 0.1f; break;
+    case CORDON_ROLE_NUMBER: f = 0.8f; break;
+    case CORDON_ROLE_GENERIC: f = 0.3f; break;
+    case CORDON_ROLE_INITIAL: f = 0.25f; break;
+    default: f = 1.0f; break;
+    }
+    if ((flags & CORDON_TOKEN_WEAK) && f > 0.3f)
+        f = 0.3f;
+    return f;
+}
+
+float cordon__idf(uint32_t df, uint32_t n)
+{
+    if (n == 0)
+        return 1.0f;
+    double v = log(((double)n + 1.0) / ((double)df + 1.0)) / log((double)n + 1.0);
+    if (v < 0.05)
+        v = 0.05;
+    if (v > 1.0)
+        v = 1.0;
+    return (float)v;
+}
+
+void cordon__term_view(const cordon_index *idx, uint32_t t, cx_tokview *v)
+{
+    const cx_term *term = &idx->terms[t];
+    v->text = idx->strings + term->text;
+    v->n_forms = term->n_forms > 8 ? 8 : term->n_forms;
+    for (size_t i = 0; i < v->n_forms; i++)
+        v->forms[i] = idx->strings + idx->u32[term->forms + i];
+    v->n_phon = term->n_phon > 4 ? 4 : term->n_phon;
+    for (size_t i = 0; i < v->n_phon; i++)
+        v->phon[i] = idx->strings + idx->u32[term->phon + i];
+}
+
+static bool has_digit(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= '0' && *s <= '9')
+            return true;
+    return false;
+}
+
+/* Similarity of two forms related by one deletion each: Jaro-Winkler,
+ * pulled down more for short tokens, where one letter is a bigger part
+ * of the name. */
+static float fuzzy_sim(const char *a, size_t la, const char *b, size_t lb)
+{
+    double jw = cordon__jaro_winkler(a, la, b, lb);
+    size_t l = la > lb ? la : lb;
+    double penalty = l <= 4 ? 2.0 : l <= 6 ? 1.6 : 1.3;
+    double s = 1.0 - (1.0 - jw) * penalty;
+    if (s > 0.95)
+        s = 0.95;
+    return s < 0.5 ? 0.5f : (float)s;
+}
+
+float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
+{
+    int m = CX_SIM_NONE;
+    float best = 0.0f;
+    if (strcmp(q->text, l->text) == 0) {
+        *method = CX_SIM_EXACT;
+        return 1.0f;
+    }
+    for (size_t i = 0; i < q->n_forms; i++)
+        for (size_t j = 0; j < l->n_forms; j++)
+            if (strcmp(q->forms[i], l->forms[j]) == 0) {
+                *method = CX_SIM_ROMANIZED;
+                return SIM_ROMANIZED;
+            }
+    /* Numbers and codes match exactly or not at all. */
+    if (has_digit(q->text) || has_digit(l->text)) {
+        *method = CX_SIM_NONE;
+        return 0.0f;
+    }
+    size_t nq = q->n_forms < FUZZY_FORMS ? q->n_forms : FUZZY_FORMS;
+    size_t nl = l->n_forms < FUZZY_FORMS ? l->n_forms : FUZZY_FORMS;
+    for (size_t i = 0; i < nq; i++) {
+        size_t la = strlen(q->forms[i]);
+        for (size_t j = 0; j < nl; j++) {
+            size_t lb = strlen(l->forms[j]);
+            size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la;
+            if (mn < 3 || mx < CX_FUZZY_MIN_LEN || mx - mn > 1 || has_digit(q->forms[i]) ||
+                has_digit(l->forms[j]))
+                continue;
+            if (!cordon__del1_related(q->forms[i], la, l->forms[j], lb))
+                continue;
+            float s = fuzzy_sim(q->forms[i], la, l->forms[j], lb);
+            if (s > best) {
+                best = s;
+                m = CX_SIM_FUZZY;
+            }
+        }
+    }
+    for (size_t i = 0; i < q->n_phon; i++)
+        for (size_t j = 0; j < l->n_phon; j++) {
+            if (strlen(q->phon[i]) < 2 || strcmp(q->phon[i], l->phon[j]) != 0)
+                continue;
+            double jw = cordon__jaro_winkler(q->text, strlen(q->text), l->text, strlen(l->text));
+            float s = (float)(0.55 + 0.4 * jw);
+            if (s > 0.9f)
+                s = 0.9f;
+            if (jw >= 0.6 && s > best) {
+                best = s;
+                m = CX_SIM_PHONETIC;
+            }
+        }
+    *method = m;
+    return best;
+}
+
+/* ---- alignment ---------------------------------------------------------------- */
+
+typedef struct edge {
+    float gain, sim;
+    uint8_t slot, ltok, ln, method;
+} edge;
+
+/* Share of an unmatched listed token's weight charged, by role. */
+static float unmatched_listed_factor(uint8_t role)
+{
+    switch (role) {
+    case CORDON_ROLE_PATRONYMIC: return 0.5f;
+    case CORDON_ROLE_SURNAME: return 1.0f;
+    default: return 0.8f;
+    }
+}
+
+#define MAX_EDGES 1024
+
+float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align *al)
+{
+    if (n_lt > 64)
+        n_lt = 64;
+    edge edges[MAX_EDGES];
+    size_t ne = 0;
+    for (size_t s = 0; s < q->n_slots; s++) {
+        const cx_slot_q *sl = &q->slots[s];
+        float sw = 0.0f;
+        for (size_t i = sl->first; i < (size_t)sl->first + sl->n; i++)
+            sw += q->w[i];
+        for (size_t j = 0; j < n_lt && ne < MAX_EDGES; j++) {
+            float sim = 0.0f;
+            int m = CX_SIM_NONE;
+            if (sl->initial) {
+                if (lt[j].text[0] == sl->view.text[0]) {
+                    sim = lt[j].text[1] ? SIM_INITIAL : 1.0f;
+                    m = lt[j].text[1] ? CX_SIM_INITIAL : CX_SIM_EXACT;
+                }
+            } else if (lt[j].sim && lt[j].sim[s] > 0.0f) {
+                sim = lt[j].sim[s];
+                m = lt[j].method[s];
+                if (sl->n == 2 && sim > SIM_JOINED)
+                    sim = SIM_JOINED;
+                if (sl->n == 2)
+                    m = CX_SIM_JOINED;
+            }
+            if (sim > 0.0f)
+                edges[ne++] = (edge){sim * sw, sim, (uint8_t)s, (uint8_t)j, 1, (uint8_t)m};
+            if (sl->n == 1 && !sl->initial && j + 1 < n_lt && lt[j].pair_sim &&
+                lt[j].pair_sim[s] > 0.0f && ne < MAX_EDGES) {
+                float ps = lt[j].pair_sim[s];
+                if (ps > SIM_JOINED)
+                    ps = SIM_JOINED;
+                edges[ne++] = (edge){ps * sw, ps, (uint8_t)s, (uint8_t)j, 2, CX_SIM_SPLIT};
+            }
+        }
+    }
+    /* Greedy: best gain first; ties prefer the higher similarity. Edge
+     * counts are small (a few per token), so insertion sort. */
+    for (size_t i = 1; i < ne; i++) {
+        edge e = edges[i];
+        size_t k = i;
+        while (k > 0 && (edges[k - 1].gain < e.gain ||
+                         (edges[k - 1].gain == e.gain && edges[k - 1].sim < e.sim))) {
+            edges[k] = edges[k - 1];
+            k--;
+        }
+        edges[k] = e;
+    }
+    uint64_t used_q = 0, used_l = 0;
+    float matched = 0.0f;
+    if (al)
+        al->n_pairs = 0;
+    for (size_t i = 0; i < ne; i++) {
+        const edge *e = &edges[i];
+        const cx_slot_q *sl = &q->slots[e->slot];
+        uint64_t qm = ((sl->n == 2 ? 3ull : 1ull) << sl->first);
+        uint64_t lm = ((e->ln == 2 ? 3ull : 1ull) << e->ltok);
+        if ((used_q & qm) || (used_l & lm))
+            continue;
+        used_q |= qm;
+        used_l |= lm;
+        matched += e->gain;
+        if (al && al->n_pairs < sizeof al->pairs / sizeof al->pairs[0])
+            al->pairs[al->n_pairs++] = (cx_pair){e->slot, e->ltok, e->ln, -1, e->sim,
+                                                 e->gain / (e->sim > 0 ? e->sim : 1),
+                                                 e->method};
+    }
+    float unmatched_q = 0.0f, unmatched_l = 0.0f;
+    for (size_t i = 0; i < q->n_tok; i++)
+        if (!(used_q >> i & 1)) {
+            unmatched_q += q->w[i];
+            if (al && al->n_pairs < sizeof al->pairs / sizeof al->pairs[0])
+                al->pairs[al->n_pairs++] = (cx_pair){-1, 0, 0, (int)i, 0, q->w[i], CX_SIM_NONE};
+        }
+    for (size_t j = 0; j < n_lt; j++)
+        if (!(used_l >> j & 1)) {
+            float w = lt[j].weight * unmatched_listed_factor(lt[j].role);
+            unmatched_l += w;
+            if (al && al->n_pairs < sizeof al->pairs / sizeof al->pairs[0])
+                al->pairs[al->n_pairs++] = (cx_pair){-1, (int)j, 1, -1, 0, w, CX_SIM_NONE};
+        }
+    float denom = q->W + LAMBDA * unmatched_l;
+    float score = denom > 0.0f ? matched / denom : 0.0f;
+    if (score > 1.0f)
+        score = 1.0f;
+    if (al) {
+        al->matched = matched;
+        al->unmatched_q = unmatched_q;
+        al->unmatched_l = LAMBDA * unmatched_l;
+    }
+    return score;
+}
+
+size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n, cx_ltok lt[64])
+{
+    const cx_name *nm = &idx->names[n];
+    size_t nl = nm->n_tokens > 64 ? 64 : nm->n_tokens;
+    const size_t ns = q->n_slots;
+    for (size_t j = 0; j < nl; j++) {
+        const cx_ntoken *t = &idx->ntokens[nm->tokens + j];
+        long r = cordon__query_row(q, t->term);
+        lt[j].text = idx->strings + idx->terms[t->term].text;
+        lt[j].weight = t->weight;
+        lt[j].role = t->role;
+        lt[j].flags = t->flags;
+        lt[j].sim = r >= 0 ? q->rel_sim + (size_t)r * ns : NULL;
+        lt[j].method = r >= 0 ? q->rel_method + (size_t)r * ns : NULL;
+        long p = t->pair_term != CX_NONE && j + 1 < nl ? cordon__query_row(q, t->pair_term) : -1;
+        lt[j].pair_sim = p >= 0 ? q->rel_sim + (size_t)p * ns : NULL;
+        lt[j].pair_method = p >= 0 ? q->rel_method + (size_t)p * ns : NULL;
+    }
+    return nl;
+}
+
+float cordon__score_name(const cordon_index *idx, const cx_query *q, uint32_t n, cx_align *al)
+{
+    cx_ltok lt[64];
+    size_t nl = cordon__name_ltoks(idx, q, n, lt);
+    return cordon__align(q, lt, nl, al);
+}
