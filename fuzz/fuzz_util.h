@@ -6,7 +6,9 @@
 #ifndef FUZZ_UTIL_H
 #define FUZZ_UTIL_H
 
+#ifndef _GNU_SOURCE /* the Makefile already passes -D_GNU_SOURCE */
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

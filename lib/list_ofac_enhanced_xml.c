@@ -184,8 +184,11 @@ static int parse_entity(ctx *c, const cordon__xml_node *rec)
         return cordon__loader_fail(ld, CORDON_EFORMAT, rec->line, rec->column,
                                    "entity %.40s: unknown entityType \"%.40s\"", id ? id : "",
                                    type ? type : "");
+    if (!id || !*id)
+        return cordon__loader_fail(ld, CORDON_EFORMAT, rec->line, rec->column,
+                                   "<entity> without an id attribute");
     cordon__entity_b *e;
-    TRY(cordon__entity_begin(ld, id ? id : "", id ? strlen(id) : 0, schema, rec->line, &e));
+    TRY(cordon__entity_begin(ld, id, strlen(id), schema, rec->line, &e));
     TRY(add_names(c, e, rec));
     CORDON__XML_EACH(p, cordon__xml_child(rec, "sanctionsPrograms"), "sanctionsProgram") {
         TRY(text(c, &c->a, p, NULL));

@@ -107,8 +107,12 @@ static int parse_entry(ctx *c, const cordon__xml_node *rec)
         return cordon__loader_fail(ld, CORDON_EFORMAT, rec->line, rec->column,
                                    "sdnEntry %.40s: unknown sdnType \"%.40s\"", uid ? uid : "",
                                    type ? type : "");
+    const char *trimmed = uid;
+    if (!uid || cordon__trim(&trimmed, len) == 0)
+        return cordon__loader_fail(ld, CORDON_EFORMAT, rec->line, rec->column,
+                                   "<sdnEntry> without a uid");
     cordon__entity_b *e;
-    TRY(cordon__entity_begin(ld, uid ? uid : "", uid ? len : 0, schema, rec->line, &e));
+    TRY(cordon__entity_begin(ld, uid, len, schema, rec->line, &e));
     TRY(person_name(c, rec));
     TRY(cordon__entity_add_name(ld, e, c->a.data, c->a.len, CORDON_NAME_PRIMARY));
     CORDON__XML_EACH(aka, cordon__xml_child(rec, "akaList"), "aka") {

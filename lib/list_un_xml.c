@@ -226,8 +226,12 @@ static int parse_record(un_ctx *c, const cordon__xml_node *rec, bool person)
     cordon__loader *ld = c->ld;
     size_t len;
     const char *ref = cordon__xml_child_text(rec, "REFERENCE_NUMBER", &len);
+    const char *trimmed = ref;
+    if (!ref || cordon__trim(&trimmed, len) == 0)
+        return cordon__loader_fail(ld, CORDON_EFORMAT, rec->line, rec->column,
+                                   "<%s> without a REFERENCE_NUMBER", rec->qname);
     cordon__entity_b *e;
-    TRY(cordon__entity_begin(ld, ref ? ref : "", ref ? len : 0,
+    TRY(cordon__entity_begin(ld, ref, len,
                              person ? CORDON_SCHEMA_PERSON : CORDON_SCHEMA_ORGANIZATION,
                              rec->line, &e));
     TRY(add_names(c, e, rec, person));

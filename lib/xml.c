@@ -263,6 +263,11 @@ static void position_of(const char *data, size_t off, unsigned long *line, unsig
 static int precheck(const char *data, size_t len, const char *file, cordon_error *err)
 {
     size_t i = 0;
+    if (len >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE') ||
+                     (data[0] == '\xFE' && data[1] == '\xFF') ||
+                     (data[0] == '<' && data[1] == '\0') || (data[0] == '\0' && data[1] == '<')))
+        return cordon__fail(err, CORDON_EUTF8, file, 1, 1,
+                            "UTF-16 text; XML list files must be UTF-8");
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
     while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))

@@ -173,6 +173,7 @@ static void test_bad_input(void **state)
     const char *no_uid = "<sdnList>\n<sdnEntry><lastName>X</lastName>"
                          "<sdnType>Entity</sdnType></sdnEntry></sdnList>";
     err = load_text_fails(no_uid, strlen(no_uid), CORDON_FORMAT_OFAC_XML, CORDON_EFORMAT);
+    assert_non_null(strstr(err.message, "without a uid"));
     assert_int_equal(err.line, 2);
 
     /* The real file truncated, with a bad byte, with a NUL. */

@@ -261,6 +261,7 @@ static void test_bad_input(void **state)
                         "<INDIVIDUAL><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL>\n"
                         "</INDIVIDUALS></CONSOLIDATED_LIST>";
     err = load_text_fails(noref, strlen(noref), CORDON_EFORMAT);
+    assert_non_null(strstr(err.message, "<INDIVIDUAL> without a REFERENCE_NUMBER"));
     assert_int_equal(err.line, 2);
     const char *dup = "<CONSOLIDATED_LIST><INDIVIDUALS>\n"
                       "<INDIVIDUAL><FIRST_NAME>A</FIRST_NAME><REFERENCE_NUMBER>X.1</REFERENCE_NUMBER></INDIVIDUAL>\n"

@@ -132,7 +132,9 @@ static void test_bytes(void **state)
     FAIL_S("<a>\xC0\xAF</a>", CORDON_EUTF8, 1, 4, "invalid UTF-8");     /* overlong */
     expect_fail("<a>x\0y</a>", 10, CORDON_EFORMAT, 1, 5, "NUL byte");
     /* UTF-16 is not accepted: lists are UTF-8. */
-    expect_fail("\xFF\xFE<\0a\0/\0>\0", 10, CORDON_ECORRUPT, 1, 1, "not an XML document");
+    expect_fail("\xFF\xFE<\0a\0/\0>\0", 10, CORDON_EUTF8, 1, 1, "UTF-16");
+    expect_fail("\xFE\xFF\0<\0a\0/\0>", 10, CORDON_EUTF8, 1, 1, "UTF-16");
+    expect_fail("<\0a\0/\0>\0", 8, CORDON_EUTF8, 1, 1, "UTF-16");
     /* A BOM is fine. */
     cordon__xml_doc doc;
     cordon_error err;
