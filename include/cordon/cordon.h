@@ -608,6 +608,20 @@ CORDON_API CORDON_NODISCARD int cordon_index_entity(const cordon_index *idx,
 /* Frees a record from cordon_index_entity. Accepts NULL. */
 CORDON_API void cordon_entity_free(cordon_entity *e);
 
+/*
+ * One entity (from a dataset or an index) as one line of JSON, no
+ * newline, malloc'd, freed with cordon_free; NULL when out of memory or
+ * e is NULL. Keys, in this order: {"id", "source", "schema", "names":
+ * [{"name", "kind"}], "birth_dates": [{"date", "text"}], "birth_places",
+ * "nationalities", "citizenships", "countries" (each [{"code", "text"}],
+ * code null when unresolved), "addresses", "identifiers": [{"type",
+ * "label", "value", "country"}], "programs", "gender", "title",
+ * "listed_on", "remarks", "origin": {"file", "line"}}; absent scalars
+ * are null, absent lists []. `cordon show --json` and the server's
+ * GET /entities/ID both print this.
+ */
+CORDON_API char *cordon_entity_json(const cordon_entity *e);
+
 /* How scores are computed. */
 typedef enum cordon_algorithm {
     CORDON_ALGORITHM_DEFAULT = 0, /* cordon's token-alignment scorer */
