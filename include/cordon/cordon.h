@@ -822,6 +822,133 @@ CORDON_API char *cordon_result_json(const cordon_result *r);
 /* Frees memory the library returned as a plain pointer. Accepts NULL. */
 CORDON_API void cordon_free(void *p);
 
+/* ------------------------------------------------------------------ */
+/* Customer files                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A streaming reader of the files customers screen: CSV with a header
+ * row (RFC 4180: any one-byte delimiter, quoted fields with doubled
+ * quotes, delimiters and line breaks inside; LF, CRLF or CR line ends; a
+ * UTF-8 byte order mark is skipped) or JSON lines (one object a line).
+ * It reads a file descriptor in fixed chunks and keeps one record at a
+ * time, so memory stays flat whatever the file size: it works on pipes
+ * and stdin.
+ *
+ * A bad row does not stop the reader: it comes back as a record with
+ * `error` set and a message, and the next call goes on with the next
+ * row. Only I/O errors, running out of memory and a bad CSV header are
+ * fatal.
+ *
+ * Ownership: a record and its strings belong to the reader and stay
+ * valid until the next cordon_records_next or cordon_records_close.
+ * Threads: one reader is used by one thread at a time.
+ */
+typedef struct cordon_records cordon_records;
+
+typedef enum cordon_records_format {
+    CORDON_RECORDS_CSV = 1, /* header row, then one record a row */
+    CORDON_RECORDS_JSONL    /* one JSON object a line */
+} cordon_records_format;
+
+/* "csv" or "jsonl"; parsing also accepts "ndjson" and "json". */
+CORDON_API const char *cordon_records_format_name(cordon_records_format format);
+CORDON_API int cordon_records_format_parse(const char *s, size_t len,
+                                           cordon_records_format *out);
+
+#define CORDON_RECORDS_MAX_BYTES ((size_t)1 << 20) /* default record ceiling */
+#define CORDON_RECORDS_MAX_FIELDS 4096             /* fields in one record */
+
+/*
+ * How to read. A zeroed struct (or NULL) means CSV, ',' and
+ * CORDON_RECORDS_MAX_BYTES.
+ *   delimiter         CSV field separator (not '"', CR or LF); 0 is ','
+ *   max_record_bytes  longest record kept; longer ones are skipped as
+ *                     bad rows (CORDON_ETOOBIG); 0 is the default
+ */
+typedef struct cordon_records_options {
+    cordon_records_format format;
+    char delimiter;
+    size_t max_record_bytes;
+} cordon_records_options;
+
+/* One field: its column name (the CSV header cell or the JSON key) and
+ * its value, both NUL-terminated valid UTF-8 with no NUL inside. JSON
+ * strings are given decoded, numbers and booleans as written, null as
+ * "", arrays and objects as compact JSON. */
+typedef struct cordon_field {
+    const char *name;
+    const char *value;
+    size_t len;
+} cordon_field;
+
+/*
+ * One row. `number` counts data rows from 1 (the CSV header and blank
+ * lines are not rows); `line` is the input line where the row starts.
+ * When `error` is 0 the fields are the row's cells in order (for CSV,
+ * exactly one per header column). Otherwise the row is bad, n_fields is
+ * 0, `column` is the 1-based field at fault (0 when none) and `message`
+ * says what is wrong:
+ *   CORDON_EFORMAT  wrong number of fields for the header, unterminated
+ *                   quoted field, text after a closing quote, a NUL
+ *                   byte, malformed JSON, a JSON line that is not an
+ *                   object or repeats a key
+ *   CORDON_EUTF8    invalid UTF-8
+ *   CORDON_ETOOBIG  over max_record_bytes or CORDON_RECORDS_MAX_FIELDS
+ */
+typedef struct cordon_record {
+    unsigned long number;
+    unsigned long line;
+    const cordon_field *fields;
+    size_t n_fields;
+    int error;
+    unsigned long column;
+    const char *message; /* "" when error is 0 */
+} cordon_record;
+
+/*
+ * Starts reading fd (which the reader does not close) and, for CSV,
+ * reads the header row. `origin` names the input in errors (e.g. the
+ * file name, or "-"; may be NULL). Errors: CORDON_EINVAL (bad options),
+ * CORDON_EIO, CORDON_ENOMEM; for CSV also CORDON_EEMPTY (no header row),
+ * and CORDON_EFORMAT, CORDON_EUTF8 or CORDON_ETOOBIG for a bad header
+ * (including a UTF-16 byte order mark).
+ */
+CORDON_API CORDON_NODISCARD int cordon_records_open(int fd,
+                                                    const cordon_records_options *opts,
+                                                    const char *origin,
+                                                    cordon_records **out,
+                                                    cordon_error *err);
+/* Frees the reader (not the fd). Accepts NULL. */
+CORDON_API void cordon_records_close(cordon_records *r);
+
+/* CSV header columns, in order (0 for JSON lines, whose keys are per
+ * row). Names are as written in the header, unquoted. */
+CORDON_API size_t cordon_records_column_count(const cordon_records *r);
+CORDON_API const char *cordon_records_column(const cordon_records *r,
+                                             size_t index);
+
+/*
+ * Reads the next row into *rec: returns 1 for a row (good or bad; see
+ * rec->error), 0 at the end of the input, or a negative code for a fatal
+ * error (CORDON_EIO, CORDON_ENOMEM), after which the reader is done.
+ */
+CORDON_API CORDON_NODISCARD int cordon_records_next(cordon_records *r,
+                                                    cordon_record *rec,
+                                                    cordon_error *err);
+
+/* Bytes of input consumed so far, for progress against a known size. */
+CORDON_API uint64_t cordon_records_offset(const cordon_records *r);
+
+/*
+ * The field of rec whose column name equals name[0..len), ignoring ASCII
+ * case and blanks around the column name; the first one if several do.
+ * NULL when there is none.
+ */
+CORDON_API const cordon_field *cordon_record_field(const cordon_record *rec,
+                                                   const char *name,
+                                                   size_t len);
+
 #ifdef __cplusplus
 }
 #endif
