@@ -32,5 +32,6 @@ void cli_json_string(FILE *out, const char *s);
 
 int cmd_lists(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_normalize(int argc, char **argv);
 
 #endif

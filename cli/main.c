@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
     {"lists", cmd_lists, "show the loaded lists: dates, counts, hashes, warnings"},
     {"show", cmd_show, "show one listed entity as loaded"},
+    {"normalize", cmd_normalize, "show how a name is read: tokens, roles, romanizations, keys"},
 };
 
 static void usage(FILE *out)
