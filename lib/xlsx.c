@@ -510,10 +510,11 @@ static int locate_parts(xlsx *x)
         return rc;
     }
     if (strcmp(doc.root->name, "workbook") != 0) {
+        rc = cordon__fail(x->err, CORDON_ECORRUPT, where(x, x->workbook), 0, 0,
+                          "not a spreadsheet workbook: the root element is <%.80s>",
+                          doc.root->qname);
         cordon__xml_free(&doc);
-        return cordon__fail(x->err, CORDON_ECORRUPT, where(x, x->workbook), 0, 0,
-                            "not a spreadsheet workbook: the root element is <%.80s>",
-                            doc.root->qname);
+        return rc;
     }
     const cordon__xml_node *pr = cordon__xml_child(doc.root, "workbookPr");
     const char *d1904 = pr ? cordon__xml_attr(pr, "date1904") : NULL;
@@ -784,6 +785,8 @@ static void finish_cell(sheet_state *st)
     const char *t = st->type;
     const char *direct = NULL;
     size_t len = raw_len;
+    if (raw_len == 0)
+        return; /* <c t="s"/> and the like: an empty cell */
     if (t[0] == 's' && t[1] == '\0') {
         size_t k = 0, i = 0;
         for (; i < raw_len && raw[i] >= '0' && raw[i] <= '9' && k <= x->ss.count; i++)
@@ -792,8 +795,8 @@ static void finish_cell(sheet_state *st)
             char ref[8];
             col_name(st->col, ref);
             sax_fail(&st->s, CORDON_ECORRUPT, st->row,
-                     "cell %s%lu points at shared string \"%.20s\", but the workbook has %zu",
-                     ref, st->row, raw, x->ss.count);
+                     "cell %s%lu points at shared string \"%.*s\", but the workbook has %zu",
+                     ref, st->row, (int)(raw_len < 20 ? raw_len : 20), raw, x->ss.count);
             return;
         }
         const span *sp = &((const span *)x->ss.items)[k];
