@@ -46,8 +46,12 @@ const char *cli_lists_path(const char *given)
             for (size_t i = 0; i < 2; i++) {
                 if ((size_t)snprintf(found_path, sizeof found_path, "%s%s", exe, rel[i]) >= sizeof found_path)
                     continue;
-                if (access(found_path, R_OK) == 0)
+                char real[PATH_MAX];
+                if (access(found_path, R_OK) == 0 && realpath(found_path, real)) {
+                    /* "/x/build/../data" reads badly in `cordon lists` */
+                    snprintf(found_path, sizeof found_path, "%s", real);
                     return found_path;
+                }
             }
         }
     }
