@@ -51,6 +51,54 @@ static int word_char(int32_t cp)
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
 }
 
+/* Latin and Cyrillic letters that look alike are mixed up in real list
+ * entries ("Мiхайлавiч" with a Latin i, "Пëтр" with a Latin ë): one
+ * token is not split between them, and its look-alikes are mapped to the
+ * script most of its letters are in. */
+static int mixable(cordon_script s) { return s == CORDON_SCRIPT_LATIN || s == CORDON_SCRIPT_CYRILLIC; }
+
+static const uint32_t homoglyphs[][2] = { /* Latin, Cyrillic (case folded) */
+    {'a', 0x430}, {'b', 0x432}, {'c', 0x441}, {'e', 0x435}, {'h', 0x43D}, {'i', 0x456}, {'k', 0x43A},
+    {'m', 0x43C}, {'o', 0x43E}, {'p', 0x440}, {'t', 0x442}, {'x', 0x445}, {'y', 0x443}, {0xEB, 0x451},
+    {0xEF, 0x457}, {0x138, 0x43A},
+};
+
+/* Writes s with look-alikes unified into out (room for 2 * len + 1);
+ * returns the new length. */
+static size_t unmix(const char *s, size_t len, char *out)
+{
+    size_t lat = 0, cyr = 0;
+    for (size_t i = 0; i < len;) {
+        int32_t cp = cordon__utf8_decode(s, len, &i);
+        if (cp < 0)
+            break;
+        cordon_script sc = cordon__script_of((uint32_t)cp);
+        lat += sc == CORDON_SCRIPT_LATIN;
+        cyr += sc == CORDON_SCRIPT_CYRILLIC;
+    }
+    if (!lat || !cyr) {
+        memcpy(out, s, len);
+        out[len] = '\0';
+        return len;
+    }
+    int to_cyr = cyr > lat;
+    cordon__buf b = {.data = out, .len = 0, .cap = 2 * len + 1};
+    for (size_t i = 0; i < len;) {
+        int32_t cp = cordon__utf8_decode(s, len, &i);
+        if (cp < 0)
+            break;
+        for (size_t h = 0; h < sizeof homoglyphs / sizeof homoglyphs[0]; h++)
+            if ((uint32_t)cp == homoglyphs[h][!to_cyr]) {
+                cp = (int32_t)homoglyphs[h][to_cyr];
+                break;
+            }
+        if (cordon__utf8_encode(&b, (uint32_t)cp))
+            break; /* cannot happen: at most two bytes per byte of input */
+    }
+    out[b.len] = '\0';
+    return b.len;
+}
+
 /* Ends the token s[start..end): case folds it and records it. */
 static int push_token(cordon__toks *t, const char *s, size_t start, size_t end, int upper, int comma, int group,
                       cordon__buf *fold, cordon_error *err)
@@ -65,10 +113,11 @@ static int push_token(cordon__toks *t, const char *s, size_t start, size_t end, 
     int rc = cordon__fold(s + start, end - start, CORDON__FOLD_CASE, fold);
     if (rc)
         return rc;
-    k->orig = cordon__arena_strndup(t->arena, fold->data ? fold->data : "", fold->len);
-    if (!k->orig)
+    char *o = cordon__arena_alloc(t->arena, 2 * fold->len + 1);
+    if (!o)
         return CORDON_ENOMEM;
-    k->orig_len = fold->len;
+    k->orig = o;
+    k->orig_len = unmix(fold->data ? fold->data : "", fold->len, o);
     k->script = cordon__token_script(k->orig, k->orig_len);
     k->upper = upper != 0;
     k->comma = comma;
@@ -96,7 +145,8 @@ static int tokenize(cordon__toks *t, const char *s, size_t len, cordon_error *er
         }
         if (word_char(cp)) {
             cordon_script sc = cordon__script_of((uint32_t)cp);
-            if (in && sc != CORDON_SCRIPT_COUNT_ && cur != CORDON_SCRIPT_COUNT_ && sc != cur) {
+            if (in && sc != CORDON_SCRIPT_COUNT_ && cur != CORDON_SCRIPT_COUNT_ && sc != cur &&
+                !(mixable(sc) && mixable(cur))) {
                 rc = push_token(t, s, start, at, upper >= 2 && !lower, comma, group, &fold, err);
                 in = 0;
                 next_group = 0;
@@ -227,7 +277,7 @@ int cordon_name_analyze(const char *s, size_t len, cordon_schema schema, cordon_
         cordon_name_token *d = &toks[o++];
         const char **forms = cordon__arena_alloc(&arena, (k->f.n + 1) * sizeof *forms);
         const char **phon = cordon__arena_alloc(&arena, (2 * k->f.n + 1) * sizeof *phon);
-        const char **loose = cordon__arena_alloc(&arena, (k->f.n + 1) * sizeof *loose);
+        const char **loose = cordon__arena_alloc(&arena, (2 * k->f.n + 1) * sizeof *loose);
         if (!forms || !phon || !loose)
             goto oom_norm;
         size_t nf = 0, np = 0, nl = 0;
@@ -241,9 +291,12 @@ int cordon_name_analyze(const char *s, size_t len, cordon_schema schema, cordon_
                 if (a[0] && add_unique(phon, &np, 2 * k->f.n, a, &arena))
                     goto oom_norm;
             }
-            char lk[CORDON__LOOSE_MAX + 1];
-            if (cordon__loose_key(k->f.v[f], strlen(k->f.v[f]), lk) && add_unique(loose, &nl, k->f.n, lk, &arena))
-                goto oom_norm;
+            for (unsigned v = 0; v < 2; v++) {
+                char lk[CORDON__LOOSE_MAX + 1];
+                if (cordon__loose_key(k->f.v[f], strlen(k->f.v[f]), v ? CORDON__LOOSE_VARIANT : 0, lk) &&
+                    add_unique(loose, &nl, 2 * k->f.n, lk, &arena))
+                    goto oom_norm;
+            }
         }
         d->text = forms[0];
         d->original = k->orig_len ? cordon__arena_strndup(&arena, k->orig, k->orig_len) : forms[0];

@@ -67,6 +67,9 @@ int cordon__hangul_forms(const char *s, size_t len, int surname, cordon__forms *
  * *n_cp receives how many characters it spans (two-syllable surnames). */
 int cordon__is_cjk_surname(const char *s, size_t len, size_t *n_bytes);
 
+/* Korean spellings of a Han surname (金 -> kim, gim), added to f. */
+void cordon__surname_spellings(const char *s, size_t len, cordon__forms *f);
+
 /* Releases the cached ICU transliterators (for leak checkers; optional). */
 void cordon__translit_cleanup(void);
 
@@ -84,6 +87,7 @@ typedef struct cordon__tok {
     unsigned dotted : 1;  /* followed by '.' */
     unsigned removed : 1; /* dropped from the result (titles, articles) */
     unsigned abd : 1;     /* an "abd" of an Arabic theophoric compound */
+    unsigned whole : 1;   /* part of a one-token CJK name that was split */
     int comma;            /* how many commas come before it */
     int group;            /* tokens to join share a group id; 0 = none */
     size_t part_first, n_parts;
@@ -114,9 +118,15 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema);
 #define CORDON__DM_MAX_WORD 64
 #define CORDON__LOOSE_MAX 16
 
+enum {
+    /* the variant key: soft g before e/i/y, and r dropped after a vowel
+     * when no vowel follows (non-rhotic English, as Asian scripts hear it) */
+    CORDON__LOOSE_VARIANT = 1u << 0
+};
+
 /* Loose consonant-class key of an ASCII word into out (NUL-terminated,
  * at most CORDON__LOOSE_MAX letters); returns its length. */
-size_t cordon__loose_key(const char *s, size_t len, char out[CORDON__LOOSE_MAX + 1]);
+size_t cordon__loose_key(const char *s, size_t len, unsigned flags, char out[CORDON__LOOSE_MAX + 1]);
 
 /* Levenshtein distance of a and b, or max + 1 when it exceeds max. */
 size_t cordon__edit_distance(const char *a, size_t na, const char *b, size_t nb, size_t max);

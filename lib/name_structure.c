@@ -119,13 +119,15 @@ static const char *const titles[] = {
     "lieutenant", "lt", "sergeant", "sgt", "admiral", "brigadier", "commander", "sir", "lord",
     "lady", "dame", "mullah", "mulla", "mawlawi", "maulavi", "maulvi", "mawlavi", "molvi", "imam",
     "ayatollah", "rev", "reverend", "prince", "princess", "king", "queen", "emir", "gospodin",
-    "herr", "frau", "mme", "mlle", "monsieur", "madame", "senor", "sra", "dona", "don", NULL};
+    "herr", "frau", "mme", "mlle", "monsieur", "madame", "senor", "sra", "dona", "don", "emperor",
+    "empress", "pope", "saint", "st", "duke", "duchess", "count", "countess", "marquess", "marquis",
+    "baron", "baroness", "tsar", "czar", "earl", "viscount", NULL};
 static const char *const suffix_titles[] = {"jr", "sr", "ii", "iii", "iv", "junior", "senior", NULL};
 
 static const char *const particles[] = {
     "al", "el", "ul", "bin", "ibn", "bint", "binti", "bte", "abu", "abou", "umm", "um",
     "van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "des", "dos", "das",
-    "la", "le", "ter", "ten", "zu", "ben", "ould", "ag", NULL};
+    "la", "le", "ter", "ten", "zu", "ben", "ould", "ag", "of", "the", NULL};
 static const char *const articles[] = {"al", "el", "ul", "ar", "ur", "as", "us", "ad", "an", "at", "az", "ash", "adh", "ath", NULL};
 static const char *const abd_words[] = {"abd", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdou", "abdu", "abdur", "abdar", "abdel", NULL};
 /* Joined prefixes, longest first. */
@@ -274,6 +276,7 @@ static int split_cjk_name(cordon__toks *t, size_t i, int whole_name)
         s->orig_len = sn;
         s->role = CORDON_ROLE_SURNAME;
         s->group = 0;
+        s->whole = 1;
         pos = sn;
         at++;
     }
@@ -295,6 +298,7 @@ static int split_cjk_name(cordon__toks *t, size_t i, int whole_name)
         g->orig_len = n;
         g->role = sn ? CORDON_ROLE_GIVEN : base.role;
         g->group = group;
+        g->whole = whole_name != 0;
         pos += n;
         at++;
         first = 0;
@@ -315,11 +319,8 @@ static int romanize_all(cordon__toks *t)
             rc = cordon__translit(k->orig, k->orig_len, k->script, &k->f);
         if (rc)
             return rc;
-        if (k->script == CORDON_SCRIPT_HAN && k->role == CORDON_ROLE_SURNAME) {
-            /* Korean readings of the common surnames: 金 -> kim */
-            for (size_t j = 0; j < k->f.n; j++)
-                (void)j;
-        }
+        if (k->script == CORDON_SCRIPT_HAN && k->role == CORDON_ROLE_SURNAME)
+            cordon__surname_spellings(k->orig, k->orig_len, &k->f); /* 金 -> jin, kim */
     }
     return 0;
 }
@@ -348,6 +349,48 @@ static int acronym(cordon__toks *t, size_t i)
                 t->v[m].removed = 1;
             return 1;
         }
+    return 0;
+}
+
+/* التكريتي -> ال + تكريتي, so that it meets "al-Tikriti" and "Tikriti". */
+static int split_arabic_article(cordon__toks *t)
+{
+    static const char al[] = "\xd8\xa7\xd9\x84"; /* ال */
+    for (size_t i = 0; i < t->n; i++) {
+        cordon__tok *k = &t->v[i];
+        if (k->script != CORDON_SCRIPT_ARABIC || k->orig_len < 4 + 4 || memcmp(k->orig, al, 4) != 0)
+            continue;
+        if (k->orig_len == 8 && memcmp(k->orig + 4, "\xd9\x84\xd9\x87", 4) == 0) {
+            /* X الله: Hidayatullah */
+            if (i > 0 && t->v[i - 1].script == CORDON_SCRIPT_ARABIC) {
+                if (!t->v[i - 1].group)
+                    t->v[i - 1].group = ++t->next_group;
+                k->group = t->v[i - 1].group;
+            }
+            continue;
+        }
+        cordon__tok *nk = toks_insert(t, i + 1);
+        if (!nk)
+            return CORDON_ENOMEM;
+        k = &t->v[i];
+        *nk = *k;
+        nk->orig += 4;
+        nk->orig_len -= 4;
+        k->orig_len = 4;
+        if (!k->group)
+            k->group = ++t->next_group;
+        nk->group = k->group;
+        /* X الدين: Shamsuddin, Saif al-Din */
+        if (i > 0 && t->v[i - 1].script == CORDON_SCRIPT_ARABIC && nk->orig_len == 6 &&
+            (memcmp(nk->orig, "\xd8\xaf\xd9\x8a\xd9\x86", 6) == 0 ||
+             memcmp(nk->orig, "\xd8\xaf\xdb\x8c\xd9\x86", 6) == 0)) {
+            if (t->v[i - 1].group)
+                k->group = nk->group = t->v[i - 1].group;
+            else
+                t->v[i - 1].group = k->group;
+        }
+        i++;
+    }
     return 0;
 }
 
@@ -562,6 +605,128 @@ static int is_digits(const char *s)
     return 1;
 }
 
+/* Inserts at j a JOINED token over the live parts t->v[i..j). */
+static int make_joined(cordon__toks *t, size_t i, size_t j, int g)
+{
+    cordon__tok *jt = toks_insert(t, j);
+    if (!jt)
+        return CORDON_ENOMEM;
+    cordon__tok *first = &t->v[i];
+    jt->script = first->script;
+    jt->role = first->role == CORDON_ROLE_PARTICLE ? t->v[i + 1].role : first->role;
+    jt->flags = CORDON_TOKEN_JOINED;
+    jt->group = g;
+    jt->part_first = i;
+    jt->n_parts = j - i;
+    jt->comma = first->comma;
+    /* original: the parts' originals concatenated */
+    size_t ol = 0;
+    for (size_t m = i; m < j; m++)
+        ol += t->v[m].orig_len;
+    char *o = cordon__arena_alloc(t->arena, ol + 1);
+    if (!o)
+        return CORDON_ENOMEM;
+    ol = 0;
+    for (size_t m = i; m < j; m++) {
+        memcpy(o + ol, t->v[m].orig, t->v[m].orig_len);
+        ol += t->v[m].orig_len;
+    }
+    o[ol] = '\0';
+    jt->orig = o;
+    jt->orig_len = ol;
+    if (first->abd) {
+        /* abd + name: every usual spelling of the compound */
+        static const char *const pre[] = {"abdul", "abdel", "abdal", "abd", NULL};
+        static const char *const allah[] = {"abdullah", "abdallah", "abdellah", "abdulla", NULL};
+        const char *rest = txt(&t->v[i + 1]);
+        if (strcmp(rest, "allah") == 0 || strcmp(rest, "alla") == 0 || strcmp(rest, "llah") == 0) {
+            for (const char *const *p = allah; *p; p++)
+                cordon__forms_add(&jt->f, *p, strlen(*p));
+        } else {
+            for (const char *const *p = pre; *p; p++) {
+                char b[CORDON__MAX_FORM_LEN + 1];
+                size_t pl = strlen(*p), rl = strlen(rest);
+                if (pl + rl > CORDON__MAX_FORM_LEN)
+                    rl = CORDON__MAX_FORM_LEN - pl;
+                memcpy(b, *p, pl);
+                memcpy(b + pl, rest, rl);
+                cordon__forms_add(&jt->f, b, pl + rl);
+            }
+            if (rest[0] == 'r' || rest[0] == 's' || rest[0] == 'n' || rest[0] == 'z' || rest[0] == 't') {
+                /* sun letters: abdur-rahman, abdus-salam, abdun-nasir */
+                char b[CORDON__MAX_FORM_LEN + 1];
+                size_t rl = strlen(rest);
+                if (rl > CORDON__MAX_FORM_LEN - 5)
+                    rl = CORDON__MAX_FORM_LEN - 5;
+                memcpy(b, "abdu", 4);
+                b[4] = rest[0];
+                memcpy(b + 5, rest, rl);
+                cordon__forms_add(&jt->f, b, 5 + rl);
+            }
+        }
+        jt->role = CORDON_ROLE_GIVEN;
+    } else {
+        int same_script = 1;
+        for (size_t m = i; m < j; m++)
+            if (t->v[m].script != first->script || t->v[m].role == CORDON_ROLE_LEGAL_FORM)
+                same_script = 0;
+        if (same_script && first->script != CORDON_SCRIPT_LATIN) {
+            int rc = cordon__translit(o, ol, first->script, &jt->f);
+            if (rc)
+                return rc;
+        }
+        /* index-wise concatenation of the parts' forms */
+        for (size_t f = 0; f < CORDON__MAX_FORMS && jt->f.n < CORDON__MAX_FORMS; f++) {
+            char b[CORDON__MAX_FORM_LEN + 1];
+            size_t bl = 0;
+            int more = 0;
+            for (size_t m = i; m < j; m++) {
+                const cordon__forms *pf = &t->v[m].f;
+                if (!pf->n)
+                    continue;
+                size_t fi = f < pf->n ? f : pf->n - 1;
+                more |= f < pf->n;
+                for (const char *q = pf->v[fi]; *q && bl < CORDON__MAX_FORM_LEN; q++)
+                    b[bl++] = *q;
+            }
+            if (!more)
+                break;
+            cordon__forms_add(&jt->f, b, bl);
+        }
+    }
+    if (!jt->f.n)
+        t->v[j].removed = 1;
+    return 0;
+}
+
+/* Regnal numbers: "IX", "Louis XIV", 9세, 14世 ("Louis IX" = 루이 9세). */
+static int regnal(cordon__tok *k, size_t i)
+{
+    const char *w = txt(k);
+    if (k->script == CORDON_SCRIPT_LATIN) {
+        size_t n = strlen(w);
+        if (i == 0 || n < 2 || n > 6 || strspn(w, "ivxl") != n)
+            return 0;
+        return strcmp(w, "li") != 0 && strcmp(w, "vi") != 0 && strcmp(w, "xi") != 0 ? 1 : 0;
+    }
+    if (k->script == CORDON_SCRIPT_HANGUL || k->script == CORDON_SCRIPT_HAN || k->script == CORDON_SCRIPT_KANA) {
+        size_t d = 0;
+        while (d < k->orig_len && k->orig[d] >= '0' && k->orig[d] <= '9')
+            d++;
+        if (d == 0)
+            return 0;
+        const char *rest = k->orig + d;
+        size_t rl = k->orig_len - d;
+        if ((rl == 3 && (memcmp(rest, "세", 3) == 0 || memcmp(rest, "世", 3) == 0)) || rl == 0) {
+            set_fixed(k, "");
+            k->f.n = 0;
+            cordon__forms_add(&k->f, k->orig, d);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Appends JOINED tokens after each group of two or more live parts. */
 static int add_joined(cordon__toks *t)
 {
@@ -595,83 +760,9 @@ static int add_joined(cordon__toks *t)
             t->n -= gone;
             j = w;
         }
-        cordon__tok *jt = toks_insert(t, j);
-        if (!jt)
-            return CORDON_ENOMEM;
-        cordon__tok *first = &t->v[i];
-        jt->script = first->script;
-        jt->role = first->role == CORDON_ROLE_PARTICLE ? t->v[i + 1].role : first->role;
-        jt->flags = CORDON_TOKEN_JOINED;
-        jt->group = g;
-        jt->part_first = i;
-        jt->n_parts = j - i;
-        jt->comma = first->comma;
-        /* original: the parts' originals concatenated */
-        size_t ol = 0;
-        for (size_t m = i; m < j; m++)
-            ol += t->v[m].orig_len;
-        char *o = cordon__arena_alloc(t->arena, ol + 1);
-        if (!o)
-            return CORDON_ENOMEM;
-        ol = 0;
-        for (size_t m = i; m < j; m++) {
-            memcpy(o + ol, t->v[m].orig, t->v[m].orig_len);
-            ol += t->v[m].orig_len;
-        }
-        o[ol] = '\0';
-        jt->orig = o;
-        jt->orig_len = ol;
-        if (first->abd) {
-            /* abd + name: every usual spelling of the compound */
-            static const char *const pre[] = {"abdul", "abdel", "abdal", "abd", "abdur", NULL};
-            const char *rest = txt(&t->v[i + 1]);
-            for (const char *const *p = pre; *p; p++) {
-                char b[CORDON__MAX_FORM_LEN + 1];
-                size_t pl = strlen(*p), rl = strlen(rest);
-                if (pl + rl > CORDON__MAX_FORM_LEN)
-                    rl = CORDON__MAX_FORM_LEN - pl;
-                memcpy(b, *p, pl);
-                memcpy(b + pl, rest, rl);
-                if (strcmp(*p, "abdur") == 0) { /* sun letter: abdur + rahman -> abdurrahman */
-                    if (rest[0] != 'r')
-                        continue;
-                    memcpy(b + pl, rest, rl);
-                }
-                cordon__forms_add(&jt->f, b, pl + rl);
-            }
-            jt->role = CORDON_ROLE_GIVEN;
-        } else {
-            int same_script = 1;
-            for (size_t m = i; m < j; m++)
-                if (t->v[m].script != first->script || t->v[m].role == CORDON_ROLE_LEGAL_FORM)
-                    same_script = 0;
-            if (same_script && first->script != CORDON_SCRIPT_LATIN) {
-                int rc = cordon__translit(o, ol, first->script, &jt->f);
-                if (rc)
-                    return rc;
-            }
-            /* index-wise concatenation of the parts' forms */
-            for (size_t f = 0; f < CORDON__MAX_FORMS && jt->f.n < CORDON__MAX_FORMS; f++) {
-                char b[CORDON__MAX_FORM_LEN + 1];
-                size_t bl = 0;
-                int more = 0;
-                for (size_t m = i; m < j; m++) {
-                    const cordon__forms *pf = &t->v[m].f;
-                    if (!pf->n)
-                        continue;
-                    size_t fi = f < pf->n ? f : pf->n - 1;
-                    more |= f < pf->n;
-                    const char *s = pf->v[fi];
-                    for (; *s && bl < CORDON__MAX_FORM_LEN; s++)
-                        b[bl++] = *s;
-                }
-                if (!more)
-                    break;
-                cordon__forms_add(&jt->f, b, bl);
-            }
-        }
-        if (!jt->f.n)
-            t->v[j].removed = 1;
+        int rc = make_joined(t, i, j, g);
+        if (rc)
+            return rc;
         i = j + 1;
     }
     return 0;
@@ -714,13 +805,25 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
             return rc;
     }
 
+    rc = split_arabic_article(t);
+    if (rc)
+        return rc;
     rc = romanize_all(t);
     if (rc)
         return rc;
     /* Tokens that romanize to nothing (stray marks, symbols) go. */
-    for (size_t i = 0; i < t->n; i++)
-        if (!t->v[i].f.n)
-            t->v[i].removed = 1;
+    for (size_t i = 0; i < t->n; i++) {
+        cordon__tok *k = &t->v[i];
+        if (!k->f.n)
+            k->removed = 1;
+        else if (k->script == CORDON_SCRIPT_ARABIC && k->orig_len == 4 && memcmp(k->orig, "\xd8\xa7\xd9\x84", 4) == 0) {
+            /* the article: al-, assimilated ud-/ur-, el- */
+            k->f.n = 0;
+            cordon__forms_add(&k->f, "al", 2);
+            cordon__forms_add(&k->f, "u", 1);
+            cordon__forms_add(&k->f, "el", 2);
+        }
+    }
 
     size_t legal = 0;
     if (hint != CORDON_SCHEMA_PERSON)
@@ -777,8 +880,9 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
         if (k->removed || k->role == CORDON_ROLE_LEGAL_FORM || k->abd)
             continue;
         const char *w = txt(k);
-        if (is_digits(w)) {
+        if (is_digits(w) || regnal(k, i)) {
             k->role = CORDON_ROLE_NUMBER;
+            k->flags |= CORDON_TOKEN_WEAK;
         } else if (*schema != CORDON_SCHEMA_PERSON && alive > 1 && (word_flags(w) & W_GENERIC) &&
                    (*schema == CORDON_SCHEMA_ORGANIZATION || strlen(w) > 3)) {
             k->role = CORDON_ROLE_GENERIC;
@@ -867,5 +971,47 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
         }
     }
 
+    /* "Chang Wanquan", "Sun Wen": East Asian names are one word in their
+     * own script (창완취안, 쑨원), so short Latin names are also tried
+     * as one word. */
+    if (person) {
+        size_t first = SIZE_MAX, last = 0, count = 0, len = 0;
+        int ok = 1;
+        for (size_t i = 0; i < t->n; i++) {
+            const cordon__tok *k = &t->v[i];
+            if (k->removed)
+                continue;
+            if ((k->flags & CORDON_TOKEN_WEAK) || k->role == CORDON_ROLE_INITIAL || k->role == CORDON_ROLE_SURNAME ||
+                k->script != CORDON_SCRIPT_LATIN || k->group) {
+                ok = 0;
+                break;
+            }
+            if (first == SIZE_MAX)
+                first = i;
+            last = i;
+            count++;
+            len += strlen(txt(k));
+        }
+        if (ok && count >= 2 && count <= 3 && last - first + 1 == count && len <= 16) {
+            rc = make_joined(t, first, last + 1, 0);
+            if (rc)
+                return rc;
+        }
+    }
+
+    /* The whole of a split CJK name, too: 克鲁森 may be one foreign name. */
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].whole && !t->v[i].removed) {
+            size_t j = i;
+            while (j < t->n && t->v[j].whole && !t->v[j].removed)
+                j++;
+            if (j - i >= 2) {
+                rc = make_joined(t, i, j, 0);
+                if (rc)
+                    return rc;
+                t->v[j].role = CORDON_ROLE_UNKNOWN;
+            }
+            break;
+        }
     return add_joined(t);
 }

@@ -504,9 +504,10 @@ static int lvowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' 
  * Consonant classes: P (b p f v w), K (k g q c kh gh), T (d t th),
  * S (s z j c before e/i/y, ch sh zh ts tz dz x's s), R (l r), M, N (n ng);
  * h and vowels vanish; a leading vowel (after any h) is 'A'. Runs of one
- * class collapse, so "pinokku" and "pinnock" agree.
+ * class collapse, even across vowels, so "pinokku" and "pinnock" agree
+ * and epenthetic vowels (Korean eu, Japanese u) do not count.
  */
-size_t cordon__loose_key(const char *in, size_t len, char out[CORDON__LOOSE_MAX + 1])
+size_t cordon__loose_key(const char *in, size_t len, unsigned flags, char out[CORDON__LOOSE_MAX + 1])
 {
     char w[CORDON__DM_MAX_WORD + 1];
     size_t n = 0;
@@ -521,9 +522,12 @@ size_t cordon__loose_key(const char *in, size_t len, char out[CORDON__LOOSE_MAX 
     size_t k = 0;
     char last = 0;
     size_t i = 0;
+    /* A leading vowel or h is one mark: abjads write Hussein as "hsin" and
+     * Ali as "ali" or "'li". */
+    int lead_h = i < n && w[i] == 'h';
     while (i < n && w[i] == 'h')
         i++;
-    if (i < n && lvowel(w[i])) {
+    if (lead_h || (i < n && lvowel(w[i]))) {
         out[k++] = 'A';
         last = 'A';
     }
@@ -531,34 +535,59 @@ size_t cordon__loose_key(const char *in, size_t len, char out[CORDON__LOOSE_MAX 
         char c = w[i], nx = i + 1 < n ? w[i + 1] : 0, cls = 0;
         switch (c) {
         case 'b': case 'p': case 'f': case 'v': cls = 'P'; break;
-        case 'w': cls = (nx && lvowel(nx) && nx != 'y') ? 'P' : 0; break;
-        case 'k': case 'g': case 'q': cls = 'K'; break;
+        case 'w':
+            /* a consonant before a vowel, but a glide after a consonant
+             * (kw, sw: 취 chwi) and, in the variant, after a vowel
+             * (Stewart: 스튜어트, Howard: 하워드) */
+            if (!nx || !lvowel(nx) || nx == 'y' || (i > 0 && !lvowel(w[i - 1]) && w[i - 1] != 'h') ||
+                ((flags & CORDON__LOOSE_VARIANT) && i > 0 && lvowel(w[i - 1])))
+                cls = 0;
+            else
+                cls = 'P';
+            break;
+        case 'k': cls = 'K'; break;
+        case 'q': cls = (flags & CORDON__LOOSE_VARIANT) ? 'S' : 'K'; break; /* pinyin q */
+        case 'g': /* soft g (George, Gigi) in the variant key */
+            cls = ((flags & CORDON__LOOSE_VARIANT) && (nx == 'e' || nx == 'i' || nx == 'y')) ? 'S' : 'K';
+            break;
         case 'c':
             if (nx == 'h' || nx == 'z') { cls = 'S'; i++; }
             else if (nx == 'e' || nx == 'i' || nx == 'y') cls = 'S';
             else cls = 'K';
             break;
         case 'd': case 't':
-            if (nx == 's' || nx == 'z') { cls = 'S'; i++; }
+            if ((flags & CORDON__LOOSE_VARIANT) && i + 1 == n && i > 0 && lvowel(w[i - 1]))
+                cls = 0; /* French silent final consonant: Dunant */
+            else if (nx == 's' || nx == 'z') { cls = 'S'; i++; }
             else if (nx == 'j' || (nx == 'c' && i + 2 < n && w[i + 2] == 'h')) cls = 0; /* dj, tch */
             else cls = 'T';
             break;
-        case 's': case 'z': case 'j': cls = 'S'; break;
+        case 's': case 'z':
+            /* French silent final s: Louis, Jacques */
+            cls = ((flags & CORDON__LOOSE_VARIANT) && i + 1 == n && i > 1) ? 0 : 'S';
+            break;
+        case 'j': cls = 'S'; break;
         case 'x':
             if (k < CORDON__LOOSE_MAX && last != 'K')
                 out[k++] = 'K';
             cls = 'S';
             break;
-        case 'l': case 'r': cls = 'R'; break;
+        case 'l': cls = 'R'; break;
+        case 'r':
+            /* Non-rhotic variant: English r after a vowel and before a
+             * consonant or the end is dropped by Korean, Japanese and
+             * Chinese transcriptions (Herbert -> 허버트 heobeoteu). */
+            if ((flags & CORDON__LOOSE_VARIANT) && i > 0 && lvowel(w[i - 1]) && (!nx || !lvowel(nx)))
+                cls = 0;
+            else
+                cls = 'R';
+            break;
         case 'm': cls = 'M'; break;
         case 'n': cls = 'N'; if (nx == 'g') i++; break; /* ng: Korean, Chinese finals */
         default: cls = 0; break; /* vowels, h, y */
         }
-        if (!cls) {
-            if (lvowel(c))
-                last = 0; /* a vowel separates repeats: "papa" keeps both */
-            continue;
-        }
+        if (!cls)
+            continue; /* vowels do not separate repeats: 카를라 "kareulra" ~ Carla */
         if (cls != last)
             out[k++] = cls;
         last = cls;

@@ -27,6 +27,7 @@
 #include "name_int.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ustring.h>
@@ -240,47 +241,29 @@ static void add_ascii(cordon__forms *f, const char *s, size_t len)
     "ӳ > u ; ђ > dj ; ћ > c ; љ > lj ; њ > nj ; џ > dz ; ј > j ; ѓ > gj ; ќ > kj ; "        \
     "ѕ > dz ; ў > u ; ї > yi ; є > ye ; ґ > g ; і > i ; "
 
-#define CYR_VOWELS "[аеёиоуыэюяaeiouy]"
 
 enum {
-    TR_RU_BGN, TR_UK_BGN, TR_CYR_SCI, TR_CYR_ICAO, TR_CYR_FR, TR_CYR_DE,
+    TR_RU_BGN, TR_UK_BGN, TR_CYR_SCI,
     TR_GREEK_UN, TR_GREEK_BGN, TR_GEO, TR_GEO_BGN, TR_ARM, TR_ARM_BGN,
     TR_THAI, TR_HAN, TR_HAN_NAMES, TR_ANY,
     TR_COUNT
 };
 
 static const char *const tr_rules[TR_COUNT] = {
-    [TR_RU_BGN] = CYR_EXTRA ":: Russian-Latin/BGN ; :: Latin-ASCII ;",
+    [TR_RU_BGN] = CYR_EXTRA ":: Russian-Latin/BGN ;",
     [TR_UK_BGN] = "ә > a ; ғ > g ; қ > k ; ң > ng ; ө > o ; ұ > u ; ү > u ; һ > h ; ҳ > h ; ҷ > j ; "
-                  "ӣ > i ; ӯ > u ; ы > y ; э > e ; ё > yo ; ъ > ; :: Ukrainian-Latin/BGN ; :: Latin-ASCII ;",
-    [TR_CYR_SCI] = CYR_EXTRA ":: Cyrillic-Latin ; :: Latin-ASCII ;",
-    [TR_CYR_ICAO] = CYR_EXTRA
-        "а > a ; б > b ; в > v ; г > g ; д > d ; е > e ; ё > e ; ж > zh ; з > z ; и > i ; "
-        "й > i ; к > k ; л > l ; м > m ; н > n ; о > o ; п > p ; р > r ; с > s ; т > t ; "
-        "у > u ; ф > f ; х > kh ; ц > ts ; ч > ch ; ш > sh ; щ > shch ; ъ > ie ; ы > y ; "
-        "ь > ; э > e ; ю > iu ; я > ia ;",
-    [TR_CYR_FR] = CYR_EXTRA
-        "ин } $ > ine ; ий } $ > i ; ый } $ > y ; " CYR_VOWELS " { с } " CYR_VOWELS " > ss ; "
-        "а > a ; б > b ; в > v ; г > g ; д > d ; е > e ; ё > io ; ж > j ; з > z ; и > i ; "
-        "й > i ; к > k ; л > l ; м > m ; н > n ; о > o ; п > p ; р > r ; с > s ; т > t ; "
-        "у > ou ; ф > f ; х > kh ; ц > ts ; ч > tch ; ш > ch ; щ > chtch ; ъ > ; ы > y ; "
-        "ь > ; э > e ; ю > iou ; я > ia ;",
-    [TR_CYR_DE] = CYR_EXTRA
-        "ий } $ > i ; ый } $ > y ; ов } $ > ow ; ев } $ > ew ; " CYR_VOWELS " { с } " CYR_VOWELS " > ss ; "
-        "а > a ; б > b ; в > w ; г > g ; д > d ; е > e ; ё > jo ; ж > sch ; з > s ; и > i ; "
-        "й > i ; к > k ; л > l ; м > m ; н > n ; о > o ; п > p ; р > r ; с > s ; т > t ; "
-        "у > u ; ф > f ; х > ch ; ц > z ; ч > tsch ; ш > sch ; щ > schtsch ; ъ > ; ы > y ; "
-        "ь > ; э > e ; ю > ju ; я > ja ;",
-    [TR_GREEK_UN] = ":: Greek-Latin/UNGEGN ; :: Latin-ASCII ;",
-    [TR_GREEK_BGN] = ":: Greek-Latin/BGN ; :: Latin-ASCII ;",
-    [TR_GEO] = ":: Georgian-Latin ; :: Latin-ASCII ;",
-    [TR_GEO_BGN] = ":: Georgian-Latin/BGN ; :: Latin-ASCII ;",
-    [TR_ARM] = ":: Armenian-Latin ; :: Latin-ASCII ;",
-    [TR_ARM_BGN] = ":: Armenian-Latin/BGN ; :: Latin-ASCII ;",
-    [TR_THAI] = ":: Thai-Latin ; :: Latin-ASCII ;",
-    [TR_HAN] = ":: Han-Latin ; :: Latin-ASCII ;",
-    [TR_HAN_NAMES] = ":: Han-Latin/Names ; :: Latin-ASCII ;",
-    [TR_ANY] = ":: Any-Latin ; :: Latin-ASCII ;",
+                  "ӣ > i ; ӯ > u ; ы > y ; э > e ; ё > yo ; ъ > ; :: Ukrainian-Latin/BGN ;",
+    [TR_CYR_SCI] = CYR_EXTRA ":: Cyrillic-Latin ;",
+    [TR_GREEK_UN] = ":: Greek-Latin/UNGEGN ;",
+    [TR_GREEK_BGN] = ":: Greek-Latin/BGN ;",
+    [TR_GEO] = ":: Georgian-Latin ;",
+    [TR_GEO_BGN] = ":: Georgian-Latin/BGN ;",
+    [TR_ARM] = ":: Armenian-Latin ;",
+    [TR_ARM_BGN] = ":: Armenian-Latin/BGN ;",
+    [TR_THAI] = ":: Thai-Latin ;",
+    [TR_HAN] = ":: Han-Latin ;",
+    [TR_HAN_NAMES] = ":: Han-Latin/Names ;",
+    [TR_ANY] = ":: Any-Latin ;",
 };
 
 typedef struct tr_set {
@@ -791,7 +774,7 @@ static const char *ar_letter(int32_t c, int k)
     case 0x633: return "s";
     case 0x634: return "sh";
     case 0x635: return "s";
-    case 0x636: return "d";
+    case 0x636: return k ? "z" : "d";            /* ض: z in Persian and Urdu */
     case 0x637: return "t";
     case 0x638: return "z";
     case 0x639: return k ? "a" : "";              /* ع */
@@ -839,6 +822,12 @@ static int arabic_forms(const char *s, size_t len, cordon__forms *f)
         if (ar_letter(cp, 0))
             cps[m++] = cp;
     }
+    /* الله: Allah */
+    if (m == 4 && cps[0] == 0x627 && cps[1] == 0x644 && cps[2] == 0x644 && cps[3] == 0x647) {
+        cordon__forms_add(f, "allah", 5);
+        cordon__forms_add(f, "alla", 4);
+        return 0;
+    }
     char out[2][CORDON__MAX_FORM_LEN + 1];
     size_t n[2] = {0, 0};
     for (int k = 0; k < 2; k++) {
@@ -858,6 +847,8 @@ static int arabic_forms(const char *s, size_t len, cordon__forms *f)
             }
             if (c == 0x647 && lastpos && !first)
                 r = k ? "eh" : "a"; /* final ه: Persian -eh, Arabic -a */
+            if (c == 0x639 && first)
+                r = "a"; /* initial ع is written as a vowel: Ali, Abd, Omar */
             put(out[k], &n[k], r);
         }
     }
@@ -866,38 +857,224 @@ static int arabic_forms(const char *s, size_t len, cordon__forms *f)
     return 0;
 }
 
+/* ---- Cyrillic: ICAO, French and German renderings ------------------ */
+
+/* а..я, then ё і ї є ґ ў: ICAO (Russian passports since 2013), French
+ * press, German (Duden). */
+static const char *const cyr_tab[38][3] = {
+    {"a", "a", "a"}, {"b", "b", "b"}, {"v", "v", "w"}, {"g", "g", "g"}, {"d", "d", "d"},
+    {"e", "e", "e"}, {"zh", "j", "sch"}, {"z", "z", "s"}, {"i", "i", "i"}, {"i", "i", "i"},
+    {"k", "k", "k"}, {"l", "l", "l"}, {"m", "m", "m"}, {"n", "n", "n"}, {"o", "o", "o"},
+    {"p", "p", "p"}, {"r", "r", "r"}, {"s", "s", "s"}, {"t", "t", "t"}, {"u", "ou", "u"},
+    {"f", "f", "f"}, {"kh", "kh", "ch"}, {"ts", "ts", "z"}, {"ch", "tch", "tsch"},
+    {"sh", "ch", "sch"}, {"shch", "chtch", "schtsch"}, {"ie", "", ""}, {"y", "y", "y"},
+    {"", "", ""}, {"e", "e", "e"}, {"iu", "iou", "ju"}, {"ia", "ia", "ja"},
+    /* ё */ {"e", "io", "jo"}, /* і */ {"i", "i", "i"}, /* ї */ {"i", "i", "ji"},
+    /* є */ {"ie", "ie", "je"}, /* ґ */ {"g", "g", "g"}, /* ў */ {"u", "ou", "u"},
+};
+
+/* Letters of other Cyrillic alphabets, folded before the tables. */
+static const char *cyr_extra(int32_t c)
+{
+    switch (c) {
+    case 0x4D9: return "a";  case 0x493: return "g";  case 0x49B: return "k";  case 0x4A3: return "ng";
+    case 0x4E9: return "o";  case 0x4B1: return "u";  case 0x4AF: return "u";  case 0x4BB: return "h";
+    case 0x4B3: return "h";  case 0x4B7: return "j";  case 0x4E3: return "i";  case 0x4EF: return "u";
+    case 0x499: return "z";  case 0x4AB: return "s";  case 0x4E7: return "o";  case 0x4F1: return "u";
+    case 0x4A5: return "ng"; case 0x495: return "g";  case 0x4D1: return "a";  case 0x4D7: return "e";
+    case 0x4F3: return "u";  case 0x452: return "dj"; case 0x45B: return "c";  case 0x459: return "lj";
+    case 0x45A: return "nj"; case 0x45F: return "dz"; case 0x458: return "j";  case 0x453: return "gj";
+    case 0x45C: return "kj"; case 0x455: return "dz";
+    default: return NULL;
+    }
+}
+
+static int cyr_index(int32_t c)
+{
+    if (c >= 0x430 && c <= 0x44F)
+        return c - 0x430;
+    switch (c) {
+    case 0x451: return 32; case 0x456: return 33; case 0x457: return 34;
+    case 0x454: return 35; case 0x491: return 36; case 0x45E: return 37;
+    default: return -1;
+    }
+}
+
+static int cyr_vowel(int32_t c)
+{
+    return c == 0x430 || c == 0x435 || c == 0x451 || c == 0x438 || c == 0x43E || c == 0x443 ||
+           c == 0x44B || c == 0x44D || c == 0x44E || c == 0x44F || c == 0x456 || c == 0x457 || c == 0x454;
+}
+
+static void cyrillic_tables(const char *s, size_t len, cordon__forms *f)
+{
+    int32_t cps[96];
+    size_t m = 0;
+    for (size_t i = 0; i < len && m < 96;) {
+        int32_t cp = cordon__utf8_decode(s, len, &i);
+        if (cp < 0)
+            break;
+        cps[m++] = cp;
+    }
+    for (int k = 0; k < 3; k++) {
+        char out[CORDON__MAX_FORM_LEN + 1];
+        size_t n = 0;
+        for (size_t i = 0; i < m; i++) {
+            int32_t c = cps[i];
+            int last2 = i + 2 == m;
+            const char *r = NULL;
+            if (last2 && c == 0x438 && cps[i + 1] == 0x43D && k == 1) {
+                r = "ine"; /* Путин -> Poutine */
+                i++;
+            } else if (last2 && (c == 0x438 || c == 0x44B) && cps[i + 1] == 0x439 && k > 0) {
+                r = c == 0x438 ? "i" : "y"; /* -ий, -ый */
+                i++;
+            } else if (last2 && k == 2 && (c == 0x43E || c == 0x435) && cps[i + 1] == 0x432) {
+                r = c == 0x43E ? "ow" : "ew"; /* Romanow */
+                i++;
+            } else if (k > 0 && c == 0x441 && i > 0 && i + 1 < m && cyr_vowel(cps[i - 1]) && cyr_vowel(cps[i + 1])) {
+                r = "ss"; /* Vassili */
+            } else {
+                int x = cyr_index(c);
+                r = x >= 0 ? cyr_tab[x][k] : cyr_extra(c);
+            }
+            if (r)
+                put(out, &n, r);
+            else if (c < 0x80)
+                put(out, &n, (char[2]){(char)c, 0});
+        }
+        cordon__forms_add(f, out, n);
+    }
+}
+
 /* ---- Han ----------------------------------------------------------- */
+
+/* Pinyin syllable of each Han character, from ICU once per character
+ * per process: Han-Latin is slow (tens of microseconds a call) and names
+ * reuse few characters. Bit 31 of the key marks surname readings. */
+#define HAN_CACHE 8192
+static struct { uint32_t key; char syl[8]; } han_cache[HAN_CACHE];
+static pthread_mutex_t han_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int han_syllable(tr_set *set, const char *s, size_t len, uint32_t cp, int surname, char out[8])
+{
+    uint32_t key = cp | (surname ? 0x80000000u : 0);
+    size_t h = (size_t)((key * 2654435761u) >> 19) & (HAN_CACHE - 1);
+    pthread_mutex_lock(&han_lock);
+    for (size_t p = 0; p < 8; p++) {
+        size_t i = (h + p) & (HAN_CACHE - 1);
+        if (han_cache[i].key == key) {
+            memcpy(out, han_cache[i].syl, 8);
+            pthread_mutex_unlock(&han_lock);
+            return 0;
+        }
+        if (!han_cache[i].key)
+            break;
+    }
+    pthread_mutex_unlock(&han_lock);
+    cordon__forms tmp;
+    tmp.n = 0;
+    int rc = tr_run(set, surname ? TR_HAN_NAMES : TR_HAN, s, len, &tmp);
+    if (rc)
+        return rc;
+    memset(out, 0, 8);
+    if (tmp.n) {
+        size_t l = strlen(tmp.v[0]);
+        memcpy(out, tmp.v[0], l > 7 ? 7 : l);
+    }
+    pthread_mutex_lock(&han_lock);
+    size_t slot = h;
+    for (size_t p = 0; p < 8; p++) {
+        size_t i = (h + p) & (HAN_CACHE - 1);
+        if (!han_cache[i].key || han_cache[i].key == key) {
+            slot = i;
+            break;
+        }
+    }
+    han_cache[slot].key = key;
+    memcpy(han_cache[slot].syl, out, 8);
+    pthread_mutex_unlock(&han_lock);
+    return 0;
+}
+
+/* Pinyin initials respelled as English speakers and older systems
+ * write them: [1] English-style (q ch, x sh, c ts, zh j), [2] Wade-Giles
+ * without apostrophes (zh/j/q ch, x hs, z/c ts, r j, b p, d t, g k). */
+static void han_respell(const char *syl, int sys, char *out, size_t *n)
+{
+    static const char *const ini[][3] = {
+        {"zh", "j", "ch"}, {"ch", "ch", "ch"}, {"sh", "sh", "sh"}, {"q", "ch", "ch"}, {"x", "sh", "hs"},
+        {"j", "j", "ch"},  {"z", "z", "ts"},   {"c", "ts", "ts"},  {"r", "r", "j"},  {"b", "b", "p"},
+        {"d", "d", "t"},   {"g", "g", "k"},
+    };
+    const char *rest = syl;
+    for (size_t i = 0; i < sizeof ini / sizeof ini[0]; i++) {
+        size_t l = strlen(ini[i][0]);
+        if (strncmp(syl, ini[i][0], l) == 0) {
+            put(out, n, ini[i][sys]);
+            rest = syl + l;
+            break;
+        }
+    }
+    if (sys == 2) {
+        size_t l = strlen(rest);
+        if (l >= 3 && strcmp(rest + l - 3, "ong") == 0) {
+            char b[8];
+            snprintf(b, sizeof b, "%.*sung", (int)(l - 3), rest);
+            put(out, n, b);
+            return;
+        }
+        if (strcmp(rest, "ian") == 0) {
+            put(out, n, "ien");
+            return;
+        }
+    }
+    put(out, n, rest);
+}
 
 static int han_forms(tr_set *set, const char *s, size_t len, cordon__forms *f)
 {
-    /* One character at a time, so syllables never depend on ICU's word
-     * guesses; the first character uses the surname readings. */
-    char out[CORDON__MAX_FORM_LEN + 1];
-    size_t n = 0;
-    int first = 1;
-    for (size_t i = 0; i < len;) {
+    char syl[32][8];
+    size_t ns = 0;
+    for (size_t i = 0; i < len && ns < 32;) {
         size_t start = i;
         int32_t cp = cordon__utf8_decode(s, len, &i);
         if (cp < 0)
             break;
-        cordon__forms tmp;
-        tmp.n = 0;
         if (cordon__script_of((uint32_t)cp) == CORDON_SCRIPT_HAN) {
-            int rc = tr_run(set, first ? TR_HAN_NAMES : TR_HAN, s + start, i - start, &tmp);
+            int rc = han_syllable(set, s + start, i - start, (uint32_t)cp, ns == 0, syl[ns]);
             if (rc)
                 return rc;
-        } else if (cordon__script_of((uint32_t)cp) == CORDON_SCRIPT_KANA) {
-            kana_forms(s + start, i - start, &tmp, NULL);
-        } else if (cp < 0x80) {
-            char c = (char)cp;
-            cordon__forms_add(&tmp, &c, 1);
+            if (syl[ns][0])
+                ns++;
+        } else if (cp < 0x80 && ((cp | 32) >= 'a' && (cp | 32) <= 'z')) {
+            syl[ns][0] = (char)(cp | 32);
+            syl[ns++][1] = '\0';
         }
-        first = 0;
-        if (tmp.n)
-            put(out, &n, tmp.v[0]);
     }
-    cordon__forms_add(f, out, n);
+    for (int sys = 0; sys < 3; sys++) {
+        char out[CORDON__MAX_FORM_LEN + 1];
+        size_t n = 0;
+        for (size_t k = 0; k < ns; k++) {
+            if (sys == 0)
+                put(out, &n, syl[k]);
+            else
+                han_respell(syl[k], sys, out, &n);
+        }
+        cordon__forms_add(f, out, n);
+    }
     return 0;
+}
+
+void cordon__surname_spellings(const char *s, size_t len, cordon__forms *f)
+{
+    for (size_t i = 0; i < sizeof cjk_surnames / sizeof cjk_surnames[0]; i++) {
+        const char *k = cjk_surnames[i].han;
+        if (k && cjk_surnames[i].spell && strlen(k) == len && memcmp(s, k, len) == 0) {
+            add_words(f, cjk_surnames[i].spell);
+            return;
+        }
+    }
 }
 
 /* ---- dispatch ------------------------------------------------------ */
@@ -925,9 +1102,12 @@ int cordon__translit(const char *s, size_t len, cordon_script script, cordon__fo
     int rc = 0;
     switch (script) {
     case CORDON_SCRIPT_CYRILLIC: {
-        static const int sys[] = {TR_RU_BGN, TR_CYR_ICAO, TR_CYR_FR, TR_CYR_DE, TR_CYR_SCI, TR_UK_BGN};
-        for (size_t i = 0; !rc && i < sizeof sys / sizeof sys[0]; i++)
-            rc = tr_run(set, sys[i], s, len, f);
+        rc = tr_run(set, TR_RU_BGN, s, len, f);
+        cyrillic_tables(s, len, f);
+        if (!rc)
+            rc = tr_run(set, TR_CYR_SCI, s, len, f);
+        if (!rc)
+            rc = tr_run(set, TR_UK_BGN, s, len, f);
         break;
     }
     case CORDON_SCRIPT_GREEK:
