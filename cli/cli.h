@@ -30,6 +30,20 @@ cordon_dataset *cli_load_dataset(const char *lists_opt);
 /* JSON string escaping to a FILE. */
 void cli_json_string(FILE *out, const char *s);
 
+/* The snapshot screening commands use by default (see cli/snapshot.c
+ * for the search order), or NULL when there is none. */
+const char *cli_index_path(void);
+/* Where `cordon build` writes by default: default.cordon beside the
+ * program. */
+const char *cli_default_index_output(void);
+/* Opens --index FILE, or compiles --lists FILE in memory, or finds the
+ * default snapshot, or compiles the default lists; prints the error and
+ * returns NULL on failure. */
+cordon_index *cli_open_index(const char *index_opt, const char *lists_opt);
+
+int cmd_build(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);

@@ -39,13 +39,15 @@ static int u32_push(u32vec *a, uint32_t x)
 
 #define TB_FORMS 8
 #define TB_PHON 4
+#define TB_LOOSE 4
 
 typedef struct term_b {
     uint32_t text;
     uint32_t df, last_name;
     uint32_t forms[TB_FORMS];
     uint32_t phon[TB_PHON];
-    uint8_t n_forms, n_phon;
+    uint32_t loose[TB_LOOSE];
+    uint8_t n_forms, n_phon, n_loose;
     uint32_t flags;
 } term_b;
 
@@ -75,7 +77,7 @@ typedef struct builder {
     term_b *terms;
     size_t n_terms, cap_terms;
     u32vec occ_term, occ_name; /* term occurrences, for postings */
-    table_b tab_form, tab_del, tab_phon, tab_ident;
+    table_b tab_form, tab_del, tab_phon, tab_ident, tab_loose;
     uint32_t n_names, n_indexed, n_ntokens, n_idents, n_dates, n_countries;
 } builder;
 
@@ -192,8 +194,6 @@ static int table_add_str(builder *b, table_b *t, const char *s, size_t len, uint
 
 static int table_add_hash(table_b *t, uint64_t h, uint32_t value)
 {
-    if (h == 0)
-        h = 1; /* 0 marks nothing; keep keys non-zero */
     if ((t->hcount + 1) * 2 > t->hcap) {
         int rc = u64map_grow(t);
         if (rc)
@@ -238,62 +238,72 @@ static uint32_t pow2_at_least(size_t n)
     return c;
 }
 
-/* Groups the pairs by key and writes the slot array into section `sec`.
- * `hashed` tables keep no strings. Returns the capacity in *cap. */
+/* Groups the pairs by key and writes the slot array into section `sec`:
+ * cx_slot for string tables, cx_dslot for the hashed one. Returns the
+ * capacity in *cap. */
 static int table_emit(builder *b, table_b *t, int sec, int hashed, uint32_t *cap_out)
 {
     size_t nkeys = t->key_hlo.n;
-    uint32_t cap = pow2_at_least(nkeys * 2 + 1);
+    /* load <= 0.5 for string tables; the typo table is big, so <= 0.7 */
+    uint32_t cap = pow2_at_least(hashed ? nkeys * 10 / 7 + 1 : nkeys * 2 + 1);
     *cap_out = cap;
     /* counting sort of pairs by key */
     uint32_t *start = calloc(nkeys + 1, sizeof *start);
     uint32_t *vals = malloc((t->pk.n ? t->pk.n : 1) * sizeof *vals);
-    cx_slot *slots = calloc(cap, sizeof *slots);
-    if (!start || !vals || !slots) {
-        free(start);
-        free(vals);
-        free(slots);
-        return CORDON_ENOMEM;
+    uint32_t *fill = malloc((nkeys + 1) * sizeof *fill);
+    size_t ssize = hashed ? sizeof(cx_dslot) : sizeof(cx_slot);
+    unsigned char *slots = calloc(cap, ssize);
+    int rc = 0;
+    if (!start || !vals || !fill || !slots) {
+        rc = CORDON_ENOMEM;
+        goto done;
     }
     for (size_t i = 0; i < t->pk.n; i++)
         start[t->pk.v[i] + 1]++;
     for (size_t k = 0; k < nkeys; k++)
         start[k + 1] += start[k];
-    {
-        uint32_t *fill = malloc((nkeys + 1) * sizeof *fill);
-        if (!fill) {
-            free(start);
-            free(vals);
-            free(slots);
-            return CORDON_ENOMEM;
-        }
-        memcpy(fill, start, (nkeys + 1) * sizeof *fill);
-        for (size_t i = 0; i < t->pk.n; i++)
-            vals[fill[t->pk.v[i]]++] = t->pv.v[i];
-        free(fill);
-    }
-    int rc = 0;
+    memcpy(fill, start, (nkeys + 1) * sizeof *fill);
+    for (size_t i = 0; i < t->pk.n; i++)
+        vals[fill[t->pk.v[i]]++] = t->pv.v[i];
     for (size_t k = 0; k < nkeys && !rc; k++) {
         uint32_t n = start[k + 1] - start[k];
-        cx_slot s = {.hash = t->key_hlo.v[k],
-                     .key = hashed ? t->key_hhi.v[k] : t->key_str.v[k],
-                     .val_len = n};
+        if (hashed) {
+            cx_dslot d = {.check = t->key_hhi.v[k] ? t->key_hhi.v[k] : 1};
+            if (n == 1) {
+                d.val = vals[start[k]];
+            } else {
+                d.val = CX_DEL_LIST | (uint32_t)b->u32.n;
+                rc = u32_push(&b->u32, n);
+                for (uint32_t i = 0; i < n && !rc; i++)
+                    rc = u32_push(&b->u32, vals[start[k] + i]);
+            }
+            cx_dslot *ds = (cx_dslot *)slots;
+            size_t p = t->key_hlo.v[k] & (cap - 1);
+            while (ds[p].check)
+                p = (p + 1) & (cap - 1);
+            ds[p] = d;
+            continue;
+        }
+        cx_slot sl = {.hash = t->key_hlo.v[k], .key = t->key_str.v[k], .val_len = n};
         if (n == 1) {
-            s.val = vals[start[k]];
+            sl.val = vals[start[k]];
         } else {
-            s.val = (uint32_t)b->u32.n;
+            sl.val = (uint32_t)b->u32.n;
             for (uint32_t i = 0; i < n && !rc; i++)
                 rc = u32_push(&b->u32, vals[start[k] + i]);
         }
-        size_t p = s.hash & (cap - 1);
-        while (slots[p].val_len)
+        cx_slot *ss = (cx_slot *)slots;
+        size_t p = sl.hash & (cap - 1);
+        while (ss[p].val_len)
             p = (p + 1) & (cap - 1);
-        slots[p] = s;
+        ss[p] = sl;
     }
     if (!rc)
-        rc = sec_put(b, sec, slots, (size_t)cap * sizeof *slots);
+        rc = sec_put(b, sec, slots, (size_t)cap * ssize);
+done:
     free(start);
     free(vals);
+    free(fill);
     free(slots);
     return rc;
 }
@@ -328,11 +338,23 @@ size_t cordon__ident_normalize(const char *s, size_t len, char *out, size_t size
 
 /* ---- terms ------------------------------------------------------------- */
 
+/* The term of a token text. Tokens written in a non-Latin script get a
+ * term of their own (same text, CX_TERM_NONLATIN), because how much a
+ * loose key says depends on whether a script boundary was crossed. */
 static int term_get(builder *b, const char *text, size_t len, uint32_t flags, uint32_t *out)
 {
-    void *v = cordon__strmap_get(&b->term_map, text, len);
+    char kbuf[256];
+    if (len + 2 > sizeof kbuf)
+        return cordon__fail(b->err, CORDON_ETOOBIG, NULL, 0, 0, "token over 254 bytes");
+    memcpy(kbuf, text, len);
+    size_t klen = len;
+    if (flags & CX_TERM_NONLATIN)
+        kbuf[klen++] = '\x01';
+    void *v = cordon__strmap_get(&b->term_map, kbuf, klen);
     if (v) {
         *out = (uint32_t)(uintptr_t)v - 1;
+        /* a pair term only if never a token */
+        b->terms[*out].flags &= flags | ~(uint32_t)CX_TERM_PAIR;
         return 0;
     }
     if (b->n_terms == b->cap_terms) {
@@ -351,8 +373,8 @@ static int term_get(builder *b, const char *text, size_t len, uint32_t flags, ui
     if (rc)
         return rc;
     t->forms[t->n_forms++] = t->text;
-    char *key = cordon__arena_strndup(&b->arena, text, len);
-    if (!key || cordon__strmap_put(&b->term_map, key, len, (void *)(uintptr_t)(b->n_terms + 1)))
+    char *key = cordon__arena_strndup(&b->arena, kbuf, klen);
+    if (!key || cordon__strmap_put(&b->term_map, key, klen, (void *)(uintptr_t)(b->n_terms + 1)))
         return CORDON_ENOMEM;
     *out = (uint32_t)b->n_terms++;
     return 0;
@@ -390,6 +412,23 @@ static int term_add_phon(builder *b, uint32_t t, const char *s)
     return 0;
 }
 
+static int term_add_loose(builder *b, uint32_t t, const char *s)
+{
+    if (!s || !s[0])
+        return 0;
+    uint32_t off;
+    int rc = str(b, s, &off);
+    if (rc)
+        return rc;
+    term_b *tb = &b->terms[t];
+    for (size_t i = 0; i < tb->n_loose; i++)
+        if (tb->loose[i] == off)
+            return 0;
+    if (tb->n_loose < TB_LOOSE)
+        tb->loose[tb->n_loose++] = off;
+    return 0;
+}
+
 static int term_occurs(builder *b, uint32_t t, uint32_t name)
 {
     term_b *tb = &b->terms[t];
@@ -423,36 +462,71 @@ static int add_name(builder *b, uint32_t entity, const cordon_name *nm, cordon_s
         rec.flags |= CX_NAME_SKIPPED;
         return sec_put(b, CX_SEC_NAMES, &rec, sizeof rec);
     }
-    size_t n = an->n_tokens;
-    if (n > 255)
-        n = 255;
-    rec.n_tokens = (uint8_t)n;
-    uint32_t tids[256];
-    for (size_t i = 0; i < n && !rc; i++) {
-        const cordon_name_token *tk = &an->tokens[i];
-        rc = term_get(b, tk->text, strlen(tk->text), 0, &tids[i]);
-        for (size_t f = 0; f < tk->n_forms && !rc; f++)
-            rc = term_add_form(b, tids[i], tk->forms[f]);
-        for (size_t p = 0; p < tk->n_phonetic && !rc; p++)
-            rc = term_add_phon(b, tids[i], tk->phonetic[p]);
-        if (!rc)
-            rc = term_occurs(b, tids[i], name_id);
+    /* Base tokens are indexed; a JOINED token ("jongun" for "Jong-un")
+     * becomes the pair term of its first part. Two neighbours with no
+     * JOINED token over them get their texts joined as the pair term. */
+    size_t base[CORDON_NAME_MAX_TOKENS], map[CORDON_NAME_MAX_TOKENS];
+    size_t n = 0;
+    for (size_t i = 0; i < an->n_tokens && i < CORDON_NAME_MAX_TOKENS; i++) {
+        map[i] = SIZE_MAX;
+        if (!(an->tokens[i].flags & CORDON_TOKEN_JOINED)) {
+            map[i] = n;
+            base[n++] = i;
+        }
     }
-    for (size_t i = 0; i < n && !rc; i++) {
-        cx_ntoken nt = {.term = tids[i], .pair_term = CX_NONE,
-                        .role = (uint8_t)an->tokens[i].role,
-                        .flags = (uint8_t)an->tokens[i].flags,
-                        .script = (uint8_t)an->tokens[i].script};
-        if (i + 1 < n) {
+    if (n == 0) {
+        cordon_name_analysis_free(an);
+        rec.flags |= CX_NAME_SKIPPED;
+        return sec_put(b, CX_SEC_NAMES, &rec, sizeof rec);
+    }
+    rec.n_tokens = (uint8_t)n;
+    uint32_t tids[CORDON_NAME_MAX_TOKENS];
+    const cordon_name_token *jt[CORDON_NAME_MAX_TOKENS] = {0};
+    for (size_t i = 0; i < an->n_tokens && i < CORDON_NAME_MAX_TOKENS; i++) {
+        const cordon_name_token *tk = &an->tokens[i];
+        if (!(tk->flags & CORDON_TOKEN_JOINED) || tk->n_parts < 2 ||
+            tk->part_first >= an->n_tokens || map[tk->part_first] == SIZE_MAX ||
+            map[tk->part_first] + tk->n_parts > n)
+            continue;
+        if (!jt[map[tk->part_first]])
+            jt[map[tk->part_first]] = tk;
+    }
+    for (size_t k = 0; k < n && !rc; k++) {
+        const cordon_name_token *tk = &an->tokens[base[k]];
+        rc = term_get(b, tk->text, strlen(tk->text),
+                      tk->script != CORDON_SCRIPT_LATIN ? CX_TERM_NONLATIN : 0, &tids[k]);
+        for (size_t f = 0; f < tk->n_forms && !rc; f++)
+            rc = term_add_form(b, tids[k], tk->forms[f]);
+        for (size_t p = 0; p < tk->n_phonetic && !rc; p++)
+            rc = term_add_phon(b, tids[k], tk->phonetic[p]);
+        for (size_t p = 0; p < tk->n_loose && !rc; p++)
+            rc = term_add_loose(b, tids[k], tk->loose[p]);
+        if (!rc)
+            rc = term_occurs(b, tids[k], name_id);
+    }
+    for (size_t k = 0; k < n && !rc; k++) {
+        const cordon_name_token *tk = &an->tokens[base[k]];
+        cx_ntoken nt = {.term = tids[k], .pair_term = CX_NONE, .role = (uint8_t)tk->role,
+                        .flags = (uint8_t)tk->flags, .script = (uint8_t)tk->script};
+        if (jt[k]) {
+            const cordon_name_token *j = jt[k];
+            rc = term_get(b, j->text, strlen(j->text), CX_TERM_PAIR, &nt.pair_term);
+            /* forms only: the 4-letter phonetic key of a joined name
+             * is the key of its first part */
+            for (size_t f = 0; f < j->n_forms && !rc; f++)
+                rc = term_add_form(b, nt.pair_term, j->forms[f]);
+            nt.pair_n = (uint8_t)j->n_parts;
+        } else if (k + 1 < n) {
             char joined[256];
-            int jl = snprintf(joined, sizeof joined, "%s%s", an->tokens[i].text,
-                              an->tokens[i + 1].text);
+            int jl = snprintf(joined, sizeof joined, "%s%s", tk->text,
+                              an->tokens[base[k + 1]].text);
             if (jl > 0 && (size_t)jl < sizeof joined) {
                 rc = term_get(b, joined, (size_t)jl, CX_TERM_PAIR, &nt.pair_term);
-                if (!rc)
-                    rc = term_occurs(b, nt.pair_term, name_id);
+                nt.pair_n = 2;
             }
         }
+        if (!rc && nt.pair_term != CX_NONE)
+            rc = term_occurs(b, nt.pair_term, name_id);
         if (!rc)
             rc = sec_put(b, CX_SEC_NTOKENS, &nt, sizeof nt);
         b->n_ntokens++;
@@ -605,6 +679,12 @@ static int build_terms(builder *b)
         r.n_phon = tb->n_phon;
         for (size_t p = 0; p < tb->n_phon && !rc; p++)
             rc = u32_push(&b->u32, tb->phon[p]);
+        if (tb->flags & CX_TERM_PAIR)
+            tb->n_loose = 0;
+        r.loose = (uint32_t)b->u32.n;
+        r.n_loose = tb->n_loose;
+        for (size_t p = 0; p < tb->n_loose && !rc; p++)
+            rc = u32_push(&b->u32, tb->loose[p]);
         if (!rc)
             rc = sec_put(b, CX_SEC_TERMS, &r, sizeof r);
         /* lookup tables */
@@ -616,10 +696,11 @@ static int build_terms(builder *b)
                 continue;
             memcpy(form, b->strings.data + tb->forms[f], fl + 1);
             rc = table_add_str(b, &b->tab_form, form, fl, (uint32_t)t);
-            /* Typo keys for the first four forms: the form itself from 3
-             * letters, its one-deletions from CX_FUZZY_MIN_LEN (score.c
-             * scores fuzzy pairs under exactly these rules). */
-            if (rc || f >= 4 || fl < 3)
+            /* Typo keys for the first four forms of single tokens: the
+             * form itself from 3 letters, its one-deletions from
+             * CX_FUZZY_MIN_LEN (score.c scores fuzzy pairs under exactly
+             * these rules). */
+            if (rc || f >= 4 || fl < 3 || (tb->flags & CX_TERM_PAIR))
                 continue;
             rc = table_add_hash(&b->tab_del, cx_hash(form, fl), (uint32_t)t);
             if (fl < CX_FUZZY_MIN_LEN)
@@ -640,6 +721,14 @@ static int build_terms(builder *b)
                 continue;
             memcpy(key, b->strings.data + tb->phon[p], kl + 1);
             rc = table_add_str(b, &b->tab_phon, key, kl, (uint32_t)t);
+        }
+        for (size_t p = 0; p < tb->n_loose && !rc; p++) {
+            char key[64];
+            size_t kl = strlen(b->strings.data + tb->loose[p]);
+            if (kl >= sizeof key || kl < 2)
+                continue;
+            memcpy(key, b->strings.data + tb->loose[p], kl + 1);
+            rc = table_add_str(b, &b->tab_loose, key, kl, (uint32_t)t);
         }
     }
     free(start);
@@ -673,7 +762,7 @@ static int assemble(builder *b, cordon_index **out)
                                 CX_SEC_COUNTRIES, CX_SEC_IDENTS,  CX_SEC_NAMES,
                                 CX_SEC_NTOKENS,  CX_SEC_TERMS,    CX_SEC_TAB_FORM,
                                 CX_SEC_TAB_DEL,  CX_SEC_TAB_PHON, CX_SEC_TAB_IDENT,
-                                CX_SEC_BYID};
+                                CX_SEC_BYID,     CX_SEC_TAB_LOOSE};
     const size_t ns = sizeof order / sizeof order[0];
     /* the U32 and STRINGS sections come from their own builders */
     cordon__buf_free(&b->sec[CX_SEC_U32]);
@@ -758,6 +847,7 @@ static void builder_free(builder *b)
     table_free(&b->tab_del);
     table_free(&b->tab_phon);
     table_free(&b->tab_ident);
+    table_free(&b->tab_loose);
 }
 
 int cordon_index_build(const cordon_dataset *ds, cordon_index **out, cordon_error *err)
@@ -806,6 +896,8 @@ int cordon_index_build(const cordon_dataset *ds, cordon_index **out, cordon_erro
         rc = table_emit(&b, &b.tab_phon, CX_SEC_TAB_PHON, 0, &meta.tab_phon_cap);
     if (!rc)
         rc = table_emit(&b, &b.tab_ident, CX_SEC_TAB_IDENT, 0, &meta.tab_ident_cap);
+    if (!rc)
+        rc = table_emit(&b, &b.tab_loose, CX_SEC_TAB_LOOSE, 0, &meta.tab_loose_cap);
     if (!rc) {
         uint32_t *ids = malloc(ne * sizeof *ids);
         if (!ids) {

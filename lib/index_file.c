@@ -42,10 +42,11 @@ static const struct {
     {CX_SEC_NTOKENS, "name tokens", sizeof(cx_ntoken)},
     {CX_SEC_TERMS, "terms", sizeof(cx_term)},
     {CX_SEC_TAB_FORM, "form table", sizeof(cx_slot)},
-    {CX_SEC_TAB_DEL, "typo table", sizeof(cx_slot)},
+    {CX_SEC_TAB_DEL, "typo table", sizeof(cx_dslot)},
     {CX_SEC_TAB_PHON, "phonetic table", sizeof(cx_slot)},
     {CX_SEC_TAB_IDENT, "identifier table", sizeof(cx_slot)},
     {CX_SEC_BYID, "id order", sizeof(uint32_t)},
+    {CX_SEC_TAB_LOOSE, "loose-key table", sizeof(cx_slot)},
 };
 #define N_SEC (sizeof sec_info / sizeof sec_info[0])
 
@@ -120,29 +121,39 @@ static int check_records(const cordon_index *idx, const char *origin, cordon_err
     for (uint32_t i = 0; i < m->n_ntokens; i++) {
         const cx_ntoken *t = &idx->ntokens[i];
         if (t->term >= m->n_terms || (t->pair_term != CX_NONE && t->pair_term >= m->n_terms) ||
-            t->role >= CORDON_ROLE_COUNT_)
+            (t->pair_term != CX_NONE && t->pair_n < 2) || t->role >= CORDON_ROLE_COUNT_)
             return BAD("name token record %u is damaged", i);
     }
     for (uint32_t i = 0; i < m->n_terms; i++) {
         const cx_term *t = &idx->terms[i];
         if (!t->text || !str_ok(idx, t->text) || check_strlist(idx, t->forms, t->n_forms) ||
-            t->n_forms == 0 || t->n_forms > 8 || t->n_phon > 4 ||
-            check_strlist(idx, t->phon, t->n_phon) || !in_range(t->post, t->n_post, idx->n_u32))
+            t->n_forms == 0 || t->n_forms > 8 || t->n_phon > 4 || t->n_loose > 4 ||
+            check_strlist(idx, t->phon, t->n_phon) || check_strlist(idx, t->loose, t->n_loose) ||
+            !in_range(t->post, t->n_post, idx->n_u32))
             return BAD("term record %u is damaged", i);
     }
     for (uint32_t i = 0; i < m->n_entities; i++)
         if (idx->byid[i] >= m->n_entities)
             return BAD("id order entry %u is damaged", i);
-    const cx_slot *tabs[] = {idx->tab_form, idx->tab_phon, idx->tab_ident, idx->tab_del};
-    const uint32_t caps[] = {m->tab_form_cap, m->tab_phon_cap, m->tab_ident_cap, m->tab_del_cap};
+    const cx_slot *tabs[] = {idx->tab_form, idx->tab_phon, idx->tab_ident, idx->tab_loose};
+    const uint32_t caps[] = {m->tab_form_cap, m->tab_phon_cap, m->tab_ident_cap,
+                             m->tab_loose_cap};
     for (size_t k = 0; k < 4; k++)
         for (uint32_t i = 0; i < caps[k]; i++) {
             const cx_slot *s = &tabs[k][i];
             if (s->val_len > 1 && !in_range(s->val, s->val_len, idx->n_u32))
                 return BAD("table slot %u is damaged", i);
-            if (k < 3 && s->val_len && (!s->key || !str_ok(idx, s->key)))
+            if (s->val_len && (!s->key || !str_ok(idx, s->key)))
                 return BAD("table slot %u is damaged", i);
         }
+    for (uint32_t i = 0; i < m->tab_del_cap; i++) {
+        const cx_dslot *d = &idx->tab_del[i];
+        if (!(d->val & CX_DEL_LIST))
+            continue;
+        uint32_t off = d->val & ~CX_DEL_LIST;
+        if (off >= idx->n_u32 || !in_range((uint64_t)off + 1, idx->u32[off], idx->n_u32))
+            return BAD("typo table slot %u is damaged", i);
+    }
     return 0;
 }
 
@@ -222,6 +233,7 @@ int cordon__index_attach(cordon_index *idx, const char *origin, cordon_error *er
     idx->tab_phon = secp[CX_SEC_TAB_PHON];
     idx->tab_ident = secp[CX_SEC_TAB_IDENT];
     idx->byid = secp[CX_SEC_BYID];
+    idx->tab_loose = secp[CX_SEC_TAB_LOOSE];
     if (idx->strings_size < 1 || idx->strings[0] != '\0' ||
         idx->strings[idx->strings_size - 1] != '\0')
         return BAD("cordon index strings section is damaged");
@@ -242,12 +254,14 @@ int cordon__index_attach(cordon_index *idx, const char *origin, cordon_error *er
         {secn[CX_SEC_TAB_PHON], m->tab_phon_cap, "phonetic table"},
         {secn[CX_SEC_TAB_IDENT], m->tab_ident_cap, "identifier table"},
         {secn[CX_SEC_BYID], m->n_entities, "id order"},
+        {secn[CX_SEC_TAB_LOOSE], m->tab_loose_cap, "loose-key table"},
     };
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         if (counts[i].have != counts[i].want)
             return BAD("cordon index %s section does not match its count", counts[i].what);
-    const uint32_t caps[] = {m->tab_form_cap, m->tab_del_cap, m->tab_phon_cap, m->tab_ident_cap};
-    for (size_t i = 0; i < 4; i++)
+    const uint32_t caps[] = {m->tab_form_cap, m->tab_del_cap, m->tab_phon_cap, m->tab_ident_cap,
+                             m->tab_loose_cap};
+    for (size_t i = 0; i < 5; i++)
         if (caps[i] == 0 || (caps[i] & (caps[i] - 1)))
             return BAD("cordon index table size is damaged");
     if (m->n_entities == 0)
@@ -589,18 +603,29 @@ const cx_slot *cordon__index_lookup(const cordon_index *idx, const cx_slot *tab,
     return NULL;
 }
 
-const cx_slot *cordon__index_lookup_del(const cordon_index *idx, uint64_t h)
+void cordon__index_lookup_del(const cordon_index *idx, uint64_t h, const uint32_t **vals,
+                              uint32_t *n)
 {
-    if (h == 0)
-        h = 1;
     uint32_t lo = (uint32_t)h, hi = (uint32_t)(h >> 32);
+    if (hi == 0)
+        hi = 1;
     uint32_t cap = idx->meta->tab_del_cap;
+    *n = 0;
+    *vals = NULL;
     for (uint32_t p = lo & (cap - 1), probes = 0; probes < cap; p = (p + 1) & (cap - 1), probes++) {
-        const cx_slot *s = &idx->tab_del[p];
-        if (!s->val_len)
-            return NULL;
-        if (s->hash == lo && s->key == hi)
-            return s;
+        const cx_dslot *d = &idx->tab_del[p];
+        if (!d->check)
+            return;
+        if (d->check == hi) {
+            if (d->val & CX_DEL_LIST) {
+                const uint32_t *l = idx->u32 + (d->val & ~CX_DEL_LIST);
+                *n = l[0];
+                *vals = l + 1;
+            } else {
+                *n = 1;
+                *vals = &d->val;
+            }
+            return;
+        }
     }
-    return NULL;
 }

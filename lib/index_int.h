@@ -39,6 +39,7 @@ enum cx_section_id {
     CX_SEC_TAB_PHON,  /* Double Metaphone key -> term ids */
     CX_SEC_TAB_IDENT, /* normalized identifier value -> ident indexes */
     CX_SEC_BYID,      /* entity indexes sorted by id */
+    CX_SEC_TAB_LOOSE, /* loose consonant key -> term ids */
     CX_SEC_COUNT_
 };
 
@@ -66,7 +67,8 @@ typedef struct cx_meta {
     uint32_t n_ntokens, n_idents, n_dates, n_countries;
     uint32_t n_indexed_names; /* names with at least one token */
     uint32_t tab_form_cap, tab_del_cap, tab_phon_cap, tab_ident_cap;
-    uint32_t reserved[7];
+    uint32_t tab_loose_cap;
+    uint32_t reserved[6];
 } cx_meta;
 
 typedef struct cx_source {
@@ -120,30 +122,44 @@ typedef struct cx_name {
 
 typedef struct cx_ntoken {
     uint32_t term;
-    uint32_t pair_term; /* term of this token joined with the next, or CX_NONE */
-    uint8_t role, flags, script, reserved;
+    uint32_t pair_term; /* term of tokens [this, this + pair_n) joined, or CX_NONE */
+    uint8_t role, flags, script, pair_n;
     float weight;       /* listed-side weight: IDF x role */
 } cx_ntoken;
 
-enum { CX_TERM_PAIR = 1u << 0 }; /* made by joining two adjacent tokens */
+/* A pair term is made by joining adjacent tokens (the analyser's JOINED
+ * token, or two neighbours); it has no typo keys. */
+enum {
+    CX_TERM_PAIR = 1u << 0,
+    CX_TERM_NONLATIN = 1u << 1 /* seen written in a non-Latin script */
+};
 
 typedef struct cx_term {
     uint32_t text;
     uint32_t df;        /* names containing it */
     uint32_t forms, n_forms;   /* string list in U32; forms[0] == text */
     uint32_t phon, n_phon;     /* string list in U32 */
+    uint32_t loose, n_loose;   /* string list in U32 */
     uint32_t post, n_post;     /* sorted name ids in U32 */
     float idf;          /* in [0,1] */
     uint32_t flags;
 } cx_term;
 
-/* One slot of an open-addressing table. `key` is a string offset (0 in an
- * empty slot) except in TAB_DEL, which keeps no strings: there `key` is
- * the high half of the 64-bit hash and an empty slot has val_len 0. A
- * value with val_len 1 is stored inline in val. */
+/* One slot of a string-keyed open-addressing table: `key` is a string
+ * offset, val_len 0 marks an empty slot, and a value list of length one
+ * is stored inline in val. */
 typedef struct cx_slot {
     uint32_t hash, key, val, val_len;
 } cx_slot;
+
+/* One slot of TAB_DEL, which keeps no strings: the slot is chosen by the
+ * low half of the 64-bit key hash and `check` is the high half (never 0;
+ * 0 marks an empty slot). `val` is one term id, or with CX_DEL_LIST set,
+ * an offset in U32 of a count followed by that many term ids. */
+typedef struct cx_dslot {
+    uint32_t check, val;
+} cx_dslot;
+#define CX_DEL_LIST 0x80000000u
 
 /* ---- the opened or built index ------------------------------------ */
 
@@ -164,7 +180,8 @@ struct cordon_index {
     const cx_name *names;
     const cx_ntoken *ntokens;
     const cx_term *terms;
-    const cx_slot *tab_form, *tab_del, *tab_phon, *tab_ident;
+    const cx_slot *tab_form, *tab_phon, *tab_ident, *tab_loose;
+    const cx_dslot *tab_del;
     const uint32_t *byid;
     char hash[65];
     cordon_source_info *infos; /* decoded at open: a few small structs */
@@ -189,8 +206,10 @@ int cordon__index_attach(cordon_index *idx, const char *origin, cordon_error *er
 /* Looks a string key up in a string-keyed table; returns the slot or NULL. */
 const cx_slot *cordon__index_lookup(const cordon_index *idx, const cx_slot *tab,
                                     uint32_t cap, const char *key, size_t len);
-/* Looks a 64-bit hash up in TAB_DEL; returns the slot or NULL. */
-const cx_slot *cordon__index_lookup_del(const cordon_index *idx, uint64_t h);
+/* Looks a 64-bit hash up in TAB_DEL: the term ids in *vals (*n of them;
+ * 0 when absent). Ids are not range-checked. */
+void cordon__index_lookup_del(const cordon_index *idx, uint64_t h, const uint32_t **vals,
+                              uint32_t *n);
 /* The values of a slot (inline when val_len == 1). */
 static inline const uint32_t *cx_slot_values(const cordon_index *idx, const cx_slot *s)
 {
@@ -230,25 +249,31 @@ void cordon__soundex(const char *s, size_t len, char out[5]);
 /* A token as the similarity function sees it. */
 typedef struct cx_tokview {
     const char *text;
+    int nofuzzy;            /* a pair term: no typo matching */
     const char *forms[8];
     size_t n_forms;
     const char *phon[4];
     size_t n_phon;
+    const char *loose[4];
+    size_t n_loose;
+    int nonlatin;           /* written in a non-Latin script */
 } cx_tokview;
 
 /* How two tokens are related; CX_SIM_NONE scores 0. */
 enum cx_method {
     CX_SIM_NONE = 0, CX_SIM_EXACT, CX_SIM_ROMANIZED, CX_SIM_FUZZY, CX_SIM_PHONETIC,
-    CX_SIM_INITIAL, CX_SIM_JOINED, CX_SIM_SPLIT, CX_SIM_COUNT_
+    CX_SIM_INITIAL, CX_SIM_JOINED, CX_SIM_SPLIT, CX_SIM_LOOSE, CX_SIM_COUNT_
 };
 const char *cordon__method_name(int method);
 
 /* Similarity of two whole tokens (not initials), in [0,1], and how. Every
  * pair it scores above 0 is one retrieval can find: equal forms, forms
- * related by one deletion each (length >= CX_FUZZY_MIN_LEN) or equal
- * phonetic keys. */
+ * related by one deletion each (length >= CX_FUZZY_MIN_LEN), equal
+ * phonetic keys, or equal loose keys. */
 float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method);
 
+/* Fills a view of an analysed token (a JOINED one keeps its forms only). */
+void cordon__token_view(const cordon_name_token *tk, cx_tokview *v);
 /* Fills a view of index term t. */
 void cordon__term_view(const cordon_index *idx, uint32_t t, cx_tokview *v);
 
@@ -262,12 +287,11 @@ float cordon__idf(uint32_t df, uint32_t n);
 
 /* A query slot: one query token, or two adjacent ones joined. */
 typedef struct cx_slot_q {
-    uint8_t first, n;       /* covers query tokens [first, first+n) */
+    uint8_t first, n;       /* covers base query tokens [first, first+n) */
     uint8_t initial;        /* a one-letter token: matched by first letter */
     uint8_t retrievable;    /* has index postings (not an initial) */
     cx_tokview view;
-    char joined[128];       /* text of a joined slot */
-    const char *label;      /* for explanations: "jong un" for a joined slot */
+    char joined[128];       /* text of a slot joining two neighbours */
     uint32_t n_post;        /* total postings of its related terms */
 } cx_slot_q;
 
@@ -276,7 +300,8 @@ typedef struct cx_slot_q {
  * slot: rel_sim[row * n_slots + slot]. */
 typedef struct cx_query {
     cordon_name_analysis *an;
-    size_t n_tok;                 /* min(an->n_tokens, CX_MAX_QTOK) */
+    size_t n_tok;                 /* base (not JOINED) tokens, at most CX_MAX_QTOK */
+    const cordon_name_token *tok[CX_MAX_QTOK]; /* the base tokens */
     float w[CX_MAX_QTOK];         /* query token weights */
     float W;                      /* their sum */
     cx_slot_q slots[CX_MAX_SLOTS];
@@ -293,6 +318,7 @@ typedef struct cx_query {
 /* One listed token as the aligner sees it. */
 typedef struct cx_ltok {
     const char *text;
+    uint8_t pair_n;          /* tokens the pair_sim join spans */
     float weight;
     uint8_t role, flags;
     const float *sim;        /* per slot, or NULL when unrelated */

@@ -139,19 +139,30 @@ static int relate(cx_query *q, const cordon_index *idx, size_t s, uint32_t t)
     return 0;
 }
 
-static int relate_values(cx_query *q, const cordon_index *idx, size_t s, const cx_slot *slot)
+static int relate_list(cx_query *q, const cordon_index *idx, size_t s, const uint32_t *v,
+                       uint32_t n)
 {
-    if (!slot)
-        return 0;
-    if (slot->val_len > 1 && (slot->val > idx->n_u32 || slot->val_len > idx->n_u32 - slot->val))
-        return 0;
-    const uint32_t *v = cx_slot_values(idx, slot);
-    for (uint32_t i = 0; i < slot->val_len; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         int rc = relate(q, idx, s, v[i]);
         if (rc)
             return rc;
     }
     return 0;
+}
+
+static int relate_values(cx_query *q, const cordon_index *idx, size_t s, const cx_slot *slot)
+{
+    if (!slot)
+        return 0;
+    return relate_list(q, idx, s, cx_slot_values(idx, slot), slot->val_len);
+}
+
+static int relate_del(cx_query *q, const cordon_index *idx, size_t s, const char *k, size_t len)
+{
+    const uint32_t *v;
+    uint32_t n;
+    cordon__index_lookup_del(idx, cx_hash(k, len), &v, &n);
+    return relate_list(q, idx, s, v, n);
 }
 
 static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
@@ -169,7 +180,7 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
         for (const char *c = form; *c; c++)
             if (*c >= '0' && *c <= '9')
                 goto next_form; /* numbers match exactly only */
-        rc = relate_values(q, idx, s, cordon__index_lookup_del(idx, cx_hash(form, fl)));
+        rc = relate_del(q, idx, s, form, fl);
         if (fl >= CX_FUZZY_MIN_LEN) {
             char del[128];
             for (size_t k = 0; k < fl && !rc; k++) {
@@ -177,7 +188,7 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
                     continue;
                 memcpy(del, form, k);
                 memcpy(del + k, form + k + 1, fl - k - 1);
-                rc = relate_values(q, idx, s, cordon__index_lookup_del(idx, cx_hash(del, fl - 1)));
+                rc = relate_del(q, idx, s, del, fl - 1);
             }
         }
     next_form:;
@@ -188,6 +199,13 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
         if (kl >= 2)
             rc = relate_values(q, idx, s,
                                cordon__index_lookup(idx, idx->tab_phon, m->tab_phon_cap, key, kl));
+    }
+    for (size_t p = 0; p < sl->view.n_loose && !rc; p++) {
+        const char *key = sl->view.loose[p];
+        size_t kl = strlen(key);
+        if (kl >= 2)
+            rc = relate_values(q, idx, s,
+                               cordon__index_lookup(idx, idx->tab_loose, m->tab_loose_cap, key, kl));
     }
     /* the one-letter term: a listed initial */
     if (!rc && sl->n == 1 && sl->view.text[1]) {
@@ -213,35 +231,79 @@ static bool is_number(const char *t)
     return false;
 }
 
+void cordon__token_view(const cordon_name_token *tk, cx_tokview *v)
+{
+    memset(v, 0, sizeof *v);
+    v->text = tk->text;
+    v->n_forms = tk->n_forms > 8 ? 8 : tk->n_forms;
+    for (size_t f = 0; f < v->n_forms; f++)
+        v->forms[f] = tk->forms[f];
+    if (v->n_forms == 0) {
+        v->forms[0] = tk->text;
+        v->n_forms = 1;
+    }
+    /* The 4-letter phonetic key of a joined token is its first part's:
+     * joined tokens meet by their forms only. */
+    if (tk->flags & CORDON_TOKEN_JOINED)
+        return;
+    v->n_phon = tk->n_phonetic > 4 ? 4 : tk->n_phonetic;
+    for (size_t p = 0; p < v->n_phon; p++)
+        v->phon[p] = tk->phonetic[p];
+    v->n_loose = tk->n_loose > 4 ? 4 : tk->n_loose;
+    for (size_t p = 0; p < v->n_loose; p++)
+        v->loose[p] = tk->loose[p];
+    v->nonlatin = tk->script != CORDON_SCRIPT_LATIN;
+}
+
+static bool have_slot(const cx_query *q, size_t first, size_t n)
+{
+    for (size_t s = 0; s < q->n_slots; s++)
+        if (q->slots[s].first == first && q->slots[s].n == n)
+            return true;
+    return false;
+}
+
 int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_analysis *an)
 {
     memset(q, 0, sizeof *q);
     q->an = an;
-    q->n_tok = an->n_tokens < CX_MAX_QTOK ? an->n_tokens : CX_MAX_QTOK;
-    /* single slots, then joined ones */
+    /* Base tokens are the query's tokens; JOINED ones become slots over
+     * their parts. */
+    size_t map[CORDON_NAME_MAX_TOKENS];
+    for (size_t i = 0; i < an->n_tokens && i < CORDON_NAME_MAX_TOKENS; i++) {
+        map[i] = SIZE_MAX;
+        if (an->tokens[i].flags & CORDON_TOKEN_JOINED || q->n_tok == CX_MAX_QTOK)
+            continue;
+        map[i] = q->n_tok;
+        q->tok[q->n_tok++] = &an->tokens[i];
+    }
     for (size_t i = 0; i < q->n_tok; i++) {
-        const cordon_name_token *tk = &an->tokens[i];
+        const cordon_name_token *tk = q->tok[i];
         cx_slot_q *s = &q->slots[q->n_slots++];
         s->first = (uint8_t)i;
         s->n = 1;
-        s->view.text = tk->text;
-        s->label = tk->text;
-        s->view.n_forms = tk->n_forms > 8 ? 8 : tk->n_forms;
-        for (size_t f = 0; f < s->view.n_forms; f++)
-            s->view.forms[f] = tk->forms[f];
-        if (s->view.n_forms == 0) {
-            s->view.forms[0] = tk->text;
-            s->view.n_forms = 1;
-        }
-        s->view.n_phon = tk->n_phonetic > 4 ? 4 : tk->n_phonetic;
-        for (size_t p = 0; p < s->view.n_phon; p++)
-            s->view.phon[p] = tk->phonetic[p];
+        cordon__token_view(tk, &s->view);
         s->initial = is_initial(tk->text);
         s->retrievable = !s->initial;
     }
-    for (size_t i = 0; i + 1 < q->n_tok; i++) {
-        const char *a = an->tokens[i].text, *b = an->tokens[i + 1].text;
-        if (is_initial(a) || is_initial(b) || is_number(a) || is_number(b))
+    for (size_t i = 0; i < an->n_tokens && i < CORDON_NAME_MAX_TOKENS; i++) {
+        const cordon_name_token *tk = &an->tokens[i];
+        if (!(tk->flags & CORDON_TOKEN_JOINED) || q->n_slots == CX_MAX_SLOTS)
+            continue;
+        if (tk->n_parts < 2 || tk->part_first >= an->n_tokens || map[tk->part_first] == SIZE_MAX)
+            continue;
+        size_t first = map[tk->part_first];
+        if (first + tk->n_parts > q->n_tok || have_slot(q, first, tk->n_parts))
+            continue;
+        cx_slot_q *s = &q->slots[q->n_slots++];
+        s->first = (uint8_t)first;
+        s->n = (uint8_t)tk->n_parts;
+        cordon__token_view(tk, &s->view);
+        s->retrievable = 1;
+    }
+    for (size_t i = 0; i + 1 < q->n_tok && q->n_slots < CX_MAX_SLOTS; i++) {
+        const char *a = q->tok[i]->text, *b = q->tok[i + 1]->text;
+        if (is_initial(a) || is_initial(b) || is_number(a) || is_number(b) || have_slot(q, i, 2))
             continue;
         size_t la = strlen(a), lb = strlen(b);
         cx_slot_q *s = &q->slots[q->n_slots];
@@ -284,7 +346,7 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_anal
                 }
             }
         }
-        q->w[i] = idf * cordon__role_factor(an->tokens[i].role, an->tokens[i].flags);
+        q->w[i] = idf * cordon__role_factor(q->tok[i]->role, q->tok[i]->flags);
         q->W += q->w[i];
     }
     return 0;
@@ -424,7 +486,7 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor, u
             if (q->rel_sim[r * q->n_slots + s] <= 0.0f)
                 continue;
             const cx_slot_q *sl = &q->slots[s];
-            uint64_t bits = (sl->n == 2 ? 3ull : 1ull) << sl->first;
+            uint64_t bits = ((1ull << sl->n) - 1) << sl->first;
             tm |= bits;
         }
         if (!(tm & ~ne_mask))

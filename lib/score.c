@@ -24,12 +24,15 @@
 #define SIM_ROMANIZED 0.95f
 #define SIM_INITIAL 0.85f
 #define SIM_JOINED 0.97f
+#define SIM_LOOSE_BASE 0.78f /* loose keys equal across scripts ... */
+#define SIM_LOOSE_MAX 0.90f  /* ... plus up to this with spelling agreement */
 #define FUZZY_FORMS 4
 
 const char *cordon__method_name(int method)
 {
     static const char *const names[CX_SIM_COUNT_] = {
         "unmatched", "exact", "romanized", "fuzzy", "phonetic", "initial", "joined", "split",
+        "loose",
     };
     return method >= 0 && method < CX_SIM_COUNT_ ? names[method] : "unmatched";
 }
@@ -70,12 +73,17 @@ void cordon__term_view(const cordon_index *idx, uint32_t t, cx_tokview *v)
 {
     const cx_term *term = &idx->terms[t];
     v->text = idx->strings + term->text;
+    v->nofuzzy = (term->flags & CX_TERM_PAIR) != 0;
     v->n_forms = term->n_forms > 8 ? 8 : term->n_forms;
     for (size_t i = 0; i < v->n_forms; i++)
         v->forms[i] = idx->strings + idx->u32[term->forms + i];
     v->n_phon = term->n_phon > 4 ? 4 : term->n_phon;
     for (size_t i = 0; i < v->n_phon; i++)
         v->phon[i] = idx->strings + idx->u32[term->phon + i];
+    v->n_loose = term->n_loose > 4 ? 4 : term->n_loose;
+    for (size_t i = 0; i < v->n_loose; i++)
+        v->loose[i] = idx->strings + idx->u32[term->loose + i];
+    v->nonlatin = (term->flags & CX_TERM_NONLATIN) != 0;
 }
 
 static bool has_digit(const char *s)
@@ -121,6 +129,8 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
     }
     size_t nq = q->n_forms < FUZZY_FORMS ? q->n_forms : FUZZY_FORMS;
     size_t nl = l->n_forms < FUZZY_FORMS ? l->n_forms : FUZZY_FORMS;
+    if (q->nofuzzy || l->nofuzzy)
+        nq = 0;
     for (size_t i = 0; i < nq; i++) {
         size_t la = strlen(q->forms[i]);
         for (size_t j = 0; j < nl; j++) {
@@ -151,6 +161,29 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
                 m = CX_SIM_PHONETIC;
             }
         }
+    /* Loose consonant keys: how transcriptions through another script
+     * meet ("chen"/"jong" both SN). Strong evidence only when one side
+     * was written in another script. */
+    if (best < SIM_LOOSE_MAX && (q->nonlatin || l->nonlatin))
+        for (size_t i = 0; i < q->n_loose; i++)
+            for (size_t j = 0; j < l->n_loose; j++) {
+                if (strlen(q->loose[i]) < 2 || strcmp(q->loose[i], l->loose[j]) != 0)
+                    continue;
+                /* a little of the spelling, to rank among equal keys */
+                double jw = 0.0;
+                for (size_t a = 0; a < q->n_forms; a++)
+                    for (size_t c = 0; c < l->n_forms; c++) {
+                        double x = cordon__jaro_winkler(q->forms[a], strlen(q->forms[a]),
+                                                        l->forms[c], strlen(l->forms[c]));
+                        if (x > jw)
+                            jw = x;
+                    }
+                float s = SIM_LOOSE_BASE + (float)(SIM_LOOSE_MAX - SIM_LOOSE_BASE) * (float)jw;
+                if (s > best) {
+                    best = s;
+                    m = CX_SIM_LOOSE;
+                }
+            }
     *method = m;
     return best;
 }
@@ -185,6 +218,7 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
         float sw = 0.0f;
         for (size_t i = sl->first; i < (size_t)sl->first + sl->n; i++)
             sw += q->w[i];
+        const bool joined = sl->n > 1;
         for (size_t j = 0; j < n_lt && ne < MAX_EDGES; j++) {
             float sim = 0.0f;
             int m = CX_SIM_NONE;
@@ -196,19 +230,20 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
             } else if (lt[j].sim && lt[j].sim[s] > 0.0f) {
                 sim = lt[j].sim[s];
                 m = lt[j].method[s];
-                if (sl->n == 2 && sim > SIM_JOINED)
+                if (joined && sim > SIM_JOINED)
                     sim = SIM_JOINED;
-                if (sl->n == 2)
+                if (joined)
                     m = CX_SIM_JOINED;
             }
             if (sim > 0.0f)
                 edges[ne++] = (edge){sim * sw, sim, (uint8_t)s, (uint8_t)j, 1, (uint8_t)m};
-            if (sl->n == 1 && !sl->initial && j + 1 < n_lt && lt[j].pair_sim &&
-                lt[j].pair_sim[s] > 0.0f && ne < MAX_EDGES) {
+            if (!joined && !sl->initial && lt[j].pair_sim && lt[j].pair_n >= 2 &&
+                j + lt[j].pair_n <= n_lt && lt[j].pair_sim[s] > 0.0f && ne < MAX_EDGES) {
                 float ps = lt[j].pair_sim[s];
                 if (ps > SIM_JOINED)
                     ps = SIM_JOINED;
-                edges[ne++] = (edge){ps * sw, ps, (uint8_t)s, (uint8_t)j, 2, CX_SIM_SPLIT};
+                edges[ne++] = (edge){ps * sw, ps, (uint8_t)s, (uint8_t)j, lt[j].pair_n,
+                                     CX_SIM_SPLIT};
             }
         }
     }
@@ -231,8 +266,8 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
     for (size_t i = 0; i < ne; i++) {
         const edge *e = &edges[i];
         const cx_slot_q *sl = &q->slots[e->slot];
-        uint64_t qm = ((sl->n == 2 ? 3ull : 1ull) << sl->first);
-        uint64_t lm = ((e->ln == 2 ? 3ull : 1ull) << e->ltok);
+        uint64_t qm = ((1ull << sl->n) - 1) << sl->first;
+        uint64_t lm = e->ln >= 64 ? ~0ull : ((1ull << e->ln) - 1) << e->ltok;
         if ((used_q & qm) || (used_l & lm))
             continue;
         used_q |= qm;
@@ -283,7 +318,9 @@ size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n
         lt[j].flags = t->flags;
         lt[j].sim = r >= 0 ? q->rel_sim + (size_t)r * ns : NULL;
         lt[j].method = r >= 0 ? q->rel_method + (size_t)r * ns : NULL;
-        long p = t->pair_term != CX_NONE && j + 1 < nl ? cordon__query_row(q, t->pair_term) : -1;
+        long p = t->pair_term != CX_NONE && j + t->pair_n <= nl ? cordon__query_row(q, t->pair_term)
+                                                                 : -1;
+        lt[j].pair_n = t->pair_n;
         lt[j].pair_sim = p >= 0 ? q->rel_sim + (size_t)p * ns : NULL;
         lt[j].pair_method = p >= 0 ? q->rel_method + (size_t)p * ns : NULL;
     }

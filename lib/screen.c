@@ -485,19 +485,34 @@ static int screen_names(ctx *c, hits *h)
 
 /* ---- explanations ---------------------------------------------------------------- */
 
-static char *join2(cordon__arena *a, const char *x, const char *y)
+/* "a b c": n texts joined with spaces, in the arena. */
+static char *join_texts(cordon__arena *a, const char *const *v, size_t n)
 {
-    size_t lx = strlen(x), ly = strlen(y);
-    char *s = cordon__arena_alloc(a, lx + ly + 2);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(v[i]) + 1;
+    char *s = cordon__arena_alloc(a, len + 1);
     if (!s)
         return NULL;
-    memcpy(s, x, lx);
-    s[lx] = ' ';
-    memcpy(s + lx + 1, y, ly + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(v[i]);
+        if (i)
+            s[o++] = ' ';
+        memcpy(s + o, v[i], l);
+        o += l;
+    }
+    s[o] = '\0';
     return s;
 }
 
-/* Fills the explanation of a default-algorithm name match. */
+static const char *adup(cordon__arena *a, const char *s)
+{
+    return s ? cordon__arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+/* Fills the explanation of a default-algorithm name match. Query token
+ * texts are copied: the analysis is freed before the result. */
 static int explain_tokens(const cx_query *q, const cx_ltok *lt, size_t nl, cordon__arena *a,
                           cordon_explanation *x, adj_list *adj, float *name_score)
 {
@@ -519,20 +534,26 @@ static int explain_tokens(const cx_query *q, const cx_ltok *lt, size_t nl, cordo
         memset(tp, 0, sizeof *tp);
         if (p->slot >= 0) {
             const cx_slot_q *sl = &q->slots[p->slot];
-            tp->query = sl->n == 2 ? join2(a, q->an->tokens[sl->first].text,
-                                           q->an->tokens[sl->first + 1].text)
-                                   : sl->view.text;
-            tp->listed = p->ln == 2 ? join2(a, lt[p->ltok].text, lt[p->ltok + 1].text)
-                                    : lt[p->ltok].text;
+            const char *qt[CX_MAX_QTOK], *ltx[64];
+            for (size_t k = 0; k < sl->n; k++)
+                qt[k] = q->tok[sl->first + k]->text;
+            for (int k = 0; k < p->ln && k < 64; k++)
+                ltx[k] = lt[p->ltok + k].text;
+            tp->query = join_texts(a, qt, sl->n);
+            tp->listed = join_texts(a, ltx, (size_t)(p->ln > 0 ? p->ln : 1));
             tp->score = roundf(p->sim * 1000.0f) / 1000.0f;
             tp->weight = roundf(p->weight / W * 1000.0f) / 1000.0f;
             tp->method = cordon__method_name(p->method);
         } else if (p->qtok >= 0) {
-            tp->query = q->an->tokens[p->qtok].text;
+            tp->query = adup(a, q->tok[p->qtok]->text);
+            if (!tp->query)
+                return free(al), CORDON_ENOMEM;
             tp->weight = roundf(p->weight / W * 1000.0f) / 1000.0f;
             tp->method = "unmatched";
         } else {
-            tp->listed = lt[p->ltok].text;
+            tp->listed = adup(a, lt[p->ltok].text);
+            if (!tp->listed)
+                return free(al), CORDON_ENOMEM;
             tp->weight = roundf(p->weight * CX_LAMBDA / W * 1000.0f) / 1000.0f;
             tp->method = "unmatched";
             size_t ul = strlen(unl);
@@ -670,7 +691,8 @@ int cordon_screen(const cordon_index *idx, const cordon_query *query,
     if (!rc)
         rc = screen_ids(&c, &h);
     if (!rc) {
-        qsort_r(h.v, h.n, sizeof *h.v, hit_cmp, (void *)idx);
+        if (h.n)
+            qsort_r(h.v, h.n, sizeof *h.v, hit_cmp, (void *)idx);
         size_t n = h.n < c.limit ? h.n : c.limit;
         cordon_match *m = cordon__arena_alloc(&r->arena, (n ? n : 1) * sizeof *m);
         if (!m)
@@ -761,32 +783,48 @@ int cordon_compare(const cordon_index *idx, const char *name1, size_t len1, cons
                     "OFAC Sanctions List Search parity score (Jaro-Winkler and Soundex on name "
                     "parts)");
         } else if (!rc) {
-            size_t nl = an2->n_tokens > 64 ? 64 : an2->n_tokens;
+            /* base tokens of the second name, and the join starting at
+             * each (its JOINED token, or it and its neighbour) */
+            const cordon_name_token *bt[64], *jt[64] = {0};
+            size_t map[CORDON_NAME_MAX_TOKENS], nl = 0;
+            for (size_t i = 0; i < an2->n_tokens && i < CORDON_NAME_MAX_TOKENS; i++) {
+                map[i] = SIZE_MAX;
+                if (!(an2->tokens[i].flags & CORDON_TOKEN_JOINED) && nl < 64) {
+                    map[i] = nl;
+                    bt[nl++] = &an2->tokens[i];
+                }
+            }
+            for (size_t i = 0; i < an2->n_tokens && i < CORDON_NAME_MAX_TOKENS; i++) {
+                const cordon_name_token *tk = &an2->tokens[i];
+                if ((tk->flags & CORDON_TOKEN_JOINED) && tk->n_parts >= 2 &&
+                    tk->part_first < an2->n_tokens && map[tk->part_first] != SIZE_MAX &&
+                    map[tk->part_first] + tk->n_parts <= nl && !jt[map[tk->part_first]])
+                    jt[map[tk->part_first]] = tk;
+            }
             size_t ns = c.q.n_slots;
-            float *sims = calloc(2 * nl * (ns ? ns : 1), sizeof *sims);
-            uint8_t *meth = calloc(2 * nl * (ns ? ns : 1), 1);
-            cx_ltok *lt = calloc(nl, sizeof *lt);
+            float *sims = calloc(2 * (nl ? nl : 1) * (ns ? ns : 1), sizeof *sims);
+            uint8_t *meth = calloc(2 * (nl ? nl : 1) * (ns ? ns : 1), 1);
+            cx_ltok *lt = calloc(nl ? nl : 1, sizeof *lt);
             if (!sims || !meth || !lt)
                 rc = CORDON_ENOMEM;
             for (size_t j = 0; j < nl && !rc; j++) {
-                const cordon_name_token *tk = &an2->tokens[j];
-                cx_tokview v = {.text = tk->text};
-                v.n_forms = tk->n_forms > 8 ? 8 : tk->n_forms;
-                for (size_t f = 0; f < v.n_forms; f++)
-                    v.forms[f] = tk->forms[f];
-                if (!v.n_forms) {
-                    v.forms[0] = tk->text;
-                    v.n_forms = 1;
-                }
-                v.n_phon = tk->n_phonetic > 4 ? 4 : tk->n_phonetic;
-                for (size_t p = 0; p < v.n_phon; p++)
-                    v.phon[p] = tk->phonetic[p];
+                const cordon_name_token *tk = bt[j];
+                cx_tokview v, pv;
+                cordon__token_view(tk, &v);
                 char joined[256] = "";
-                cx_tokview pv = {.text = joined, .n_forms = 1};
-                pv.forms[0] = joined;
-                bool has_pair = j + 1 < nl && (size_t)snprintf(joined, sizeof joined, "%s%s",
-                                                               tk->text, an2->tokens[j + 1].text) <
-                                                  sizeof joined;
+                memset(&pv, 0, sizeof pv);
+                size_t pair_n = 0;
+                if (jt[j]) {
+                    cordon__token_view(jt[j], &pv);
+                    pair_n = jt[j]->n_parts;
+                } else if (j + 1 < nl && (size_t)snprintf(joined, sizeof joined, "%s%s", tk->text,
+                                                          bt[j + 1]->text) < sizeof joined) {
+                    pv.text = joined;
+                    pv.forms[0] = joined;
+                    pv.n_forms = 1;
+                    pair_n = 2;
+                }
+                pv.nofuzzy = 1;
                 for (size_t s = 0; s < ns; s++) {
                     const cx_slot_q *sl = &c.q.slots[s];
                     if (!sl->retrievable)
@@ -794,7 +832,7 @@ int cordon_compare(const cordon_index *idx, const char *name1, size_t len1, cons
                     int mm = 0;
                     sims[j * ns + s] = cordon__slot_sim(sl, &v, &mm);
                     meth[j * ns + s] = (uint8_t)mm;
-                    if (has_pair && sl->n == 1) {
+                    if (pair_n && sl->n == 1) {
                         sims[(nl + j) * ns + s] = cordon__slot_sim(sl, &pv, &mm);
                         meth[(nl + j) * ns + s] = (uint8_t)mm;
                     }
@@ -805,8 +843,9 @@ int cordon_compare(const cordon_index *idx, const char *name1, size_t len1, cons
                 lt[j].flags = (uint8_t)tk->flags;
                 lt[j].sim = sims + j * ns;
                 lt[j].method = meth + j * ns;
-                lt[j].pair_sim = has_pair ? sims + (nl + j) * ns : NULL;
-                lt[j].pair_method = has_pair ? meth + (nl + j) * ns : NULL;
+                lt[j].pair_n = (uint8_t)pair_n;
+                lt[j].pair_sim = pair_n ? sims + (nl + j) * ns : NULL;
+                lt[j].pair_method = pair_n ? meth + (nl + j) * ns : NULL;
             }
             float raw = 0.0f;
             if (!rc)
