@@ -41,7 +41,7 @@ FUZZERS := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check test fuzz bench install clean help
-all: $(BUILD)/cordon $(BUILD)/libcordon.a $(BUILD)/libcordon.so $(BUILD)/cordon.pc
+all: $(BUILD)/cordon $(BUILD)/libcordon.a $(BUILD)/libcordon.so $(BUILD)/cordon.pc $(BUILD)/default.cordon
 
 help:
 	@echo "make deps     install missing Debian packages (apt-get)"
@@ -97,6 +97,12 @@ $(BUILD)/libcordon-san.a: $(SAN_LIB_OBJ)
 $(BUILD)/cordon: $(CLI_OBJ) $(BUILD)/libcordon.a
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libcordon.a $(LDLIBS)
+
+# The compiled index of the bundled lists, beside the program: every
+# screening command finds it there without options (cli/snapshot.c).
+$(BUILD)/default.cordon: $(BUILD)/cordon data/lists.conf $(wildcard data/lists/*/*/*)
+	@echo "  INDEX   $@"
+	$(Q)./$(BUILD)/cordon build --lists data/lists.conf -o $@
 
 $(BUILD)/cordon.pc: Makefile
 	@mkdir -p $(BUILD)
