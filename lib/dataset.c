@@ -3,6 +3,12 @@
  * fills. A load stages entities in a loader of its own and moves them
  * into the dataset only when the parser succeeded, so a failed load
  * changes nothing.
+ *
+ * Memory: an entity is built in a malloc'd builder with growable arrays;
+ * when the load succeeds it is copied, with exact-size arrays, into the
+ * source's arena and the builder is freed. Text is checked and compared
+ * before it is copied, so the repeated fields of grouped rows (OFSI) cost
+ * nothing.
  */
 #include "cordon_int.h"
 
@@ -33,8 +39,8 @@ struct source {
 
 struct cordon_dataset {
     cordon__vec sources;  /* struct source* */
-    cordon__vec entities; /* cordon__entity_b* */
-    cordon__strmap by_id;
+    cordon__vec entities; /* cordon_entity*, in the sources' arenas */
+    cordon__strmap by_id; /* id -> cordon_entity* */
 };
 
 static void entity_b_free(cordon__entity_b *e)
@@ -50,6 +56,7 @@ static void entity_b_free(cordon__entity_b *e)
     cordon__vec_free(&e->programs);
     cordon__buf_free(&e->title);
     cordon__buf_free(&e->remarks);
+    free(e);
 }
 
 cordon_dataset *cordon_dataset_new(void)
@@ -73,9 +80,6 @@ void cordon_dataset_free(cordon_dataset *ds)
 {
     if (!ds)
         return;
-    cordon__entity_b **ents = ds->entities.items;
-    for (size_t i = 0; i < ds->entities.count; i++)
-        entity_b_free(ents[i]);
     cordon__vec_free(&ds->entities);
     struct source **srcs = ds->sources.items;
     for (size_t i = 0; i < ds->sources.count; i++)
@@ -106,15 +110,14 @@ const cordon_entity *cordon_dataset_entity(const cordon_dataset *ds, size_t inde
 {
     if (!ds || index >= ds->entities.count)
         return NULL;
-    return &((cordon__entity_b **)ds->entities.items)[index]->pub;
+    return ((cordon_entity **)ds->entities.items)[index];
 }
 
 const cordon_entity *cordon_dataset_find(const cordon_dataset *ds, const char *id, size_t len)
 {
     if (!ds || !id)
         return NULL;
-    cordon__entity_b *e = cordon__strmap_get(&ds->by_id, id, len);
-    return e ? &e->pub : NULL;
+    return cordon__strmap_get(&ds->by_id, id, len);
 }
 
 /* ---- loader ------------------------------------------------------- */
@@ -147,38 +150,60 @@ int cordon__loader_warn(cordon__loader *ld, const char *fmt, ...)
     return 0;
 }
 
-/* Validates, trims and copies one field into the source's arena.
- * *out is NULL for an empty field. */
-static int field(cordon__loader *ld, const char *s, size_t len, const char **out)
+/* Validates and trims one field in place: *len is 0 for an empty one. */
+static int check(cordon__loader *ld, const char **s, size_t *len)
 {
-    *out = NULL;
-    if (!s)
+    if (!*s) {
+        *len = 0;
         return 0;
-    len = cordon__trim(&s, len);
-    if (len == 0)
+    }
+    *len = cordon__trim(s, *len);
+    if (*len == 0)
         return 0;
-    if (len > CORDON__MAX_FIELD_BYTES)
+    if (*len > CORDON__MAX_FIELD_BYTES)
         return cordon__loader_fail(ld, CORDON_ETOOBIG, 0, 0,
                                    "a field of %zu bytes exceeds the %zu-byte limit",
-                                   len, CORDON__MAX_FIELD_BYTES);
-    size_t ok = cordon__utf8_valid_prefix(s, len);
-    if (ok != len) {
+                                   *len, CORDON__MAX_FIELD_BYTES);
+    size_t ok = cordon__utf8_valid_prefix(*s, *len);
+    if (ok != *len) {
         /* Quote the valid text before the bad byte, at most 40 bytes,
          * cut at a character boundary. */
         size_t q = ok < 40 ? ok : 40;
-        while (q && q < ok && ((unsigned char)s[q] & 0xC0) == 0x80)
+        while (q && q < ok && ((unsigned char)(*s)[q] & 0xC0) == 0x80)
             q--;
         return cordon__loader_fail(ld, CORDON_EUTF8, 0, 0,
                                    "invalid UTF-8 at byte %zu of field \"%.*s\"", ok + 1,
-                                   (int)q, s);
+                                   (int)q, *s);
     }
-    if (memchr(s, '\0', len))
+    if (memchr(*s, '\0', *len))
         return cordon__loader_fail(ld, CORDON_EFORMAT, 0, 0, "NUL byte inside a field");
+    return 0;
+}
+
+static int copy_str(cordon__loader *ld, const char *s, size_t len, const char **out)
+{
     char *copy = cordon__arena_strndup(ld->arena, s, len);
     if (!copy)
         return cordon__loader_fail(ld, CORDON_ENOMEM, 0, 0, "out of memory");
     *out = copy;
     return 0;
+}
+
+/* Validates, trims and copies one field into the source's arena.
+ * *out is NULL for an empty field. */
+static int field(cordon__loader *ld, const char *s, size_t len, const char **out)
+{
+    *out = NULL;
+    int rc = check(ld, &s, &len);
+    if (rc || len == 0)
+        return rc;
+    return copy_str(ld, s, len, out);
+}
+
+/* A stored string equals s[0..len). */
+static bool same(const char *stored, const char *s, size_t len)
+{
+    return strncmp(stored, s, len) == 0 && stored[len] == '\0';
 }
 
 int cordon__entity_begin(cordon__loader *ld, const char *native_id, size_t len,
@@ -196,17 +221,20 @@ int cordon__entity_begin(cordon__loader *ld, const char *native_id, size_t len,
     if (cordon__strmap_get(&ld->index, nid, strlen(nid)))
         return cordon__loader_fail(ld, CORDON_EFORMAT, line, 0,
                                    "duplicate record id \"%s\"", nid);
-    cordon__entity_b *e = cordon__arena_alloc(ld->arena, sizeof *e);
+    cordon__entity_b *e = calloc(1, sizeof *e);
     cordon__entity_b **slot = e ? cordon__vec_push(&ld->entities, sizeof *slot) : NULL;
-    if (!slot)
+    if (!slot) {
+        free(e);
         return cordon__loader_fail(ld, CORDON_ENOMEM, line, 0, "out of memory");
-    memset(e, 0, sizeof *e);
+    }
     *slot = e;
-    size_t idlen = strlen(ld->spec->name) + 1 + strlen(nid);
-    char *id = cordon__arena_alloc(ld->arena, idlen + 1);
+    size_t sl = strlen(ld->spec->name), nl = strlen(nid);
+    char *id = cordon__arena_alloc(ld->arena, sl + 1 + nl + 1);
     if (!id)
         return cordon__loader_fail(ld, CORDON_ENOMEM, line, 0, "out of memory");
-    snprintf(id, idlen + 1, "%s:%s", ld->spec->name, nid);
+    memcpy(id, ld->spec->name, sl);
+    id[sl] = ':';
+    memcpy(id + sl + 1, nid, nl + 1);
     e->pub.id = id;
     e->pub.source = id; /* fixed up when moved into the dataset */
     e->pub.native_id = nid;
@@ -237,14 +265,13 @@ cordon_schema cordon__entity_schema(const cordon__entity_b *e) { return e->pub.s
 int cordon__entity_add_name(cordon__loader *ld, cordon__entity_b *e,
                             const char *s, size_t len, cordon_name_kind kind)
 {
-    const char *v;
-    int rc = field(ld, s, len, &v);
-    if (rc || !v)
+    int rc = check(ld, &s, &len);
+    if (rc || len == 0)
         return rc;
     cordon_name *names = e->names.items;
     bool has_primary = e->names.count && names[0].kind == CORDON_NAME_PRIMARY;
     for (size_t i = 0; i < e->names.count; i++) {
-        if (strcmp(names[i].value, v) == 0) {
+        if (same(names[i].value, s, len)) {
             /* Keep the stronger tie: PRIMARY, then STRONG (FORMER and
              * NATIVE rank with it), then WEAK. */
             if (kind == CORDON_NAME_PRIMARY && !has_primary) {
@@ -261,6 +288,9 @@ int cordon__entity_add_name(cordon__loader *ld, cordon__entity_b *e,
             return 0;
         }
     }
+    const char *v = NULL;
+    if ((rc = copy_str(ld, s, len, &v)) != 0)
+        return rc;
     cordon_name *n = cordon__vec_push(&e->names, sizeof *n);
     if (!n)
         return OOM(ld);
@@ -284,14 +314,13 @@ int cordon__entity_add_name(cordon__loader *ld, cordon__entity_b *e,
 int cordon__entity_add_birth_date(cordon__loader *ld, cordon__entity_b *e,
                                   const char *s, size_t len)
 {
-    const char *v;
-    int rc = field(ld, s, len, &v);
-    if (rc || !v)
+    int rc = check(ld, &s, &len);
+    if (rc || len == 0)
         return rc;
     cordon_date d;
-    if (cordon_date_parse(v, strlen(v), &d) != 0) {
+    if (cordon_date_parse(s, len, &d) != 0) {
         /* Keep what the list said, visibly, rather than drop it. */
-        return cordon__entity_add_remarks(ld, e, v, strlen(v));
+        return cordon__entity_add_remarks(ld, e, s, len);
     }
     cordon_date *existing = e->birth_dates.items;
     for (size_t i = 0; i < e->birth_dates.count; i++)
@@ -299,6 +328,9 @@ int cordon__entity_add_birth_date(cordon__loader *ld, cordon__entity_b *e,
             existing[i].day == d.day && existing[i].year_to == d.year_to &&
             existing[i].flags == d.flags)
             return 0;
+    const char *v = NULL;
+    if ((rc = copy_str(ld, s, len, &v)) != 0)
+        return rc;
     cordon_date *slot = cordon__vec_push(&e->birth_dates, sizeof *slot);
     if (!slot)
         return OOM(ld);
@@ -309,14 +341,16 @@ int cordon__entity_add_birth_date(cordon__loader *ld, cordon__entity_b *e,
 
 static int add_string(cordon__loader *ld, cordon__vec *v, const char *s, size_t len)
 {
-    const char *val;
-    int rc = field(ld, s, len, &val);
-    if (rc || !val)
+    int rc = check(ld, &s, &len);
+    if (rc || len == 0)
         return rc;
     const char **items = v->items;
     for (size_t i = 0; i < v->count; i++)
-        if (strcmp(items[i], val) == 0)
+        if (same(items[i], s, len))
             return 0;
+    const char *val = NULL;
+    if ((rc = copy_str(ld, s, len, &val)) != 0)
+        return rc;
     const char **slot = cordon__vec_push(v, sizeof *slot);
     if (!slot)
         return OOM(ld);
@@ -326,17 +360,19 @@ static int add_string(cordon__loader *ld, cordon__vec *v, const char *s, size_t 
 
 static int add_country(cordon__loader *ld, cordon__vec *v, const char *s, size_t len)
 {
-    const char *val;
-    int rc = field(ld, s, len, &val);
-    if (rc || !val)
+    int rc = check(ld, &s, &len);
+    if (rc || len == 0)
         return rc;
     char code[3] = "";
-    if (cordon_country_lookup(val, strlen(val), code) != 0)
+    if (cordon_country_lookup(s, len, code) != 0)
         code[0] = '\0';
     cordon_country *items = v->items;
     for (size_t i = 0; i < v->count; i++)
-        if ((code[0] && strcmp(items[i].code, code) == 0) || strcmp(items[i].text, val) == 0)
+        if ((code[0] && strcmp(items[i].code, code) == 0) || same(items[i].text, s, len))
             return 0;
+    const char *val = NULL;
+    if ((rc = copy_str(ld, s, len, &val)) != 0)
+        return rc;
     cordon_country *slot = cordon__vec_push(v, sizeof *slot);
     if (!slot)
         return OOM(ld);
@@ -375,18 +411,25 @@ int cordon__entity_add_identifier(cordon__loader *ld, cordon__entity_b *e,
                                   const char *value, size_t value_len,
                                   const char *country, size_t country_len)
 {
-    const char *v, *l, *c;
-    int rc = field(ld, value, value_len, &v);
+    int rc = check(ld, &value, &value_len);
     if (!rc)
-        rc = field(ld, label, label_len, &l);
+        rc = check(ld, &label, &label_len);
     if (!rc)
-        rc = field(ld, country, country_len, &c);
-    if (rc || !v)
+        rc = check(ld, &country, &country_len);
+    if (rc || value_len == 0)
         return rc;
     cordon_identifier *items = e->identifiers.items;
     for (size_t i = 0; i < e->identifiers.count; i++)
-        if (items[i].type == type && strcmp(items[i].value, v) == 0)
+        if (items[i].type == type && same(items[i].value, value, value_len))
             return 0;
+    const char *v = NULL, *l = NULL, *c = NULL;
+    rc = copy_str(ld, value, value_len, &v);
+    if (!rc && label_len)
+        rc = copy_str(ld, label, label_len, &l);
+    if (!rc && country_len)
+        rc = copy_str(ld, country, country_len, &c);
+    if (rc)
+        return rc;
     cordon_identifier *slot = cordon__vec_push(&e->identifiers, sizeof *slot);
     if (!slot)
         return OOM(ld);
@@ -399,9 +442,10 @@ int cordon__entity_add_identifier(cordon__loader *ld, cordon__entity_b *e,
 
 static int set_once(cordon__loader *ld, const char **dst, const char *s, size_t len)
 {
-    if (*dst)
-        return 0;
-    return field(ld, s, len, dst);
+    int rc = check(ld, &s, &len);
+    if (rc || len == 0 || *dst)
+        return rc;
+    return copy_str(ld, s, len, dst);
 }
 
 int cordon__entity_set_gender(cordon__loader *ld, cordon__entity_b *e, const char *s, size_t len)
@@ -411,9 +455,11 @@ int cordon__entity_set_gender(cordon__loader *ld, cordon__entity_b *e, const cha
 
 int cordon__entity_set_listed_on(cordon__loader *ld, cordon__entity_b *e, const char *s, size_t len)
 {
-    const char *v;
-    int rc = field(ld, s, len, &v);
-    if (rc || !v || e->pub.listed_on)
+    int rc = check(ld, &s, &len);
+    if (rc || len == 0 || e->pub.listed_on)
+        return rc;
+    const char *v = NULL;
+    if ((rc = copy_str(ld, s, len, &v)) != 0)
         return rc;
     cordon_date d;
     if (cordon_date_parse(v, strlen(v), &d) == 0 && d.day && d.month) {
@@ -427,15 +473,26 @@ int cordon__entity_set_listed_on(cordon__loader *ld, cordon__entity_b *e, const 
     return 0;
 }
 
+/* Appends s as one more "; "-separated piece, unless it is one already
+ * (grouped rows repeat their remarks). */
 static int append_joined(cordon__loader *ld, cordon__buf *b, const char *s, size_t len)
 {
-    const char *v;
-    int rc = field(ld, s, len, &v);
-    if (rc || !v)
+    int rc = check(ld, &s, &len);
+    if (rc || len == 0)
         return rc;
+    for (size_t at = 0; b->len >= len && at <= b->len - len;) {
+        const char *hit = memmem(b->data + at, b->len - at, s, len);
+        if (!hit)
+            break;
+        size_t i = (size_t)(hit - b->data);
+        if ((i == 0 || (i >= 2 && !memcmp(b->data + i - 2, "; ", 2))) &&
+            (i + len == b->len || !memcmp(b->data + i + len, "; ", 2)))
+            return 0;
+        at = i + 1;
+    }
     if (b->len && (cordon__buf_append(b, "; ", 2)))
         return OOM(ld);
-    if (cordon__buf_append(b, v, strlen(v)))
+    if (cordon__buf_append(b, s, len))
         return OOM(ld);
     return 0;
 }
@@ -452,7 +509,7 @@ int cordon__entity_add_remarks(cordon__loader *ld, cordon__entity_b *e, const ch
 
 int cordon__loader_set_published(cordon__loader *ld, const char *s, size_t len)
 {
-    const char *v;
+    const char *v = NULL;
     int rc = field(ld, s, len, &v);
     if (rc || !v)
         return rc;
@@ -557,25 +614,65 @@ void cordon__loader_discard(cordon__loader *ld)
     cordon__strmap_free(&ld->index);
 }
 
-/* Points each entity's public arrays at its vectors, now that no more
- * items will be added, and moves title and remarks into the arena. */
-static int finish_entity(cordon__loader *ld, cordon__entity_b *e, const char *source)
+static void *arena_copy(cordon__arena *a, const void *p, size_t count, size_t size)
 {
-    cordon_entity *p = &e->pub;
-    p->source = source;
+    if (count == 0)
+        return NULL;
+    if (count > SIZE_MAX / size)
+        return NULL;
+    void *q = cordon__arena_alloc(a, count * size);
+    if (q)
+        memcpy(q, p, count * size);
+    return q;
+}
+
+/* The entity as it goes into the dataset: a copy in the arena with
+ * exact-size arrays. `files` are the dataset's copies of the spec's file
+ * names, so origin_file does not point into the caller's spec. */
+static int finish_entity(cordon__loader *ld, cordon__entity_b *e, const char *source,
+                         char *const *files, cordon_entity **out)
+{
+    cordon_entity *p = cordon__arena_alloc(ld->arena, sizeof *p);
+    if (!p)
+        return OOM(ld);
     if (e->names.count == 0)
-        return cordon__loader_fail(ld, CORDON_EFORMAT, p->origin_line, 0,
-                                   "record \"%s\" has no name", p->native_id);
+        return cordon__loader_fail(ld, CORDON_EFORMAT, e->pub.origin_line, 0,
+                                   "record \"%s\" has no name", e->pub.native_id);
     /* names[0] is the primary name: a record listed only under aliases
      * has its first alias as its primary name. */
     ((cordon_name *)e->names.items)[0].kind = CORDON_NAME_PRIMARY;
-    wire(e);
+    *p = e->pub;
+    p->source = source;
+    bool ok = true;
+#define MOVE(arr, n, vec, type)                                                          \
+    do {                                                                                 \
+        p->arr = arena_copy(ld->arena, e->vec.items, e->vec.count, sizeof(type));         \
+        p->n = e->vec.count;                                                             \
+        ok = ok && (p->arr || !p->n);                                                    \
+    } while (0)
+    MOVE(names, n_names, names, cordon_name);
+    MOVE(birth_dates, n_birth_dates, birth_dates, cordon_date);
+    MOVE(birth_places, n_birth_places, birth_places, const char *);
+    MOVE(nationalities, n_nationalities, nationalities, cordon_country);
+    MOVE(citizenships, n_citizenships, citizenships, cordon_country);
+    MOVE(countries, n_countries, countries, cordon_country);
+    MOVE(addresses, n_addresses, addresses, const char *);
+    MOVE(identifiers, n_identifiers, identifiers, cordon_identifier);
+    MOVE(programs, n_programs, programs, const char *);
+#undef MOVE
     p->title = e->title.len ? cordon__arena_strndup(ld->arena, e->title.data, e->title.len) : NULL;
     p->remarks = e->remarks.len ? cordon__arena_strndup(ld->arena, e->remarks.data, e->remarks.len) : NULL;
-    if ((e->title.len && !p->title) || (e->remarks.len && !p->remarks))
+    ok = ok && !(e->title.len && !p->title) && !(e->remarks.len && !p->remarks);
+    const char *origin = NULL;
+    for (size_t k = 0; k < ld->spec->n_files && !origin; k++)
+        if (p->origin_file == cordon__basename(ld->spec->files[k]))
+            origin = cordon__basename(files[k]);
+    if (!origin && p->origin_file)
+        origin = cordon__arena_strndup(ld->arena, p->origin_file, strlen(p->origin_file));
+    p->origin_file = origin;
+    if (!ok || !origin)
         return OOM(ld);
-    cordon__buf_free(&e->title);
-    cordon__buf_free(&e->remarks);
+    *out = p;
     return 0;
 }
 
@@ -619,12 +716,6 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
     const char *name = rc ? NULL : cordon__arena_strndup(&src->arena, spec->name, strlen(spec->name));
     if (!rc && !name)
         rc = OOM(&ld);
-    cordon__entity_b **staged = ld.entities.items;
-    for (size_t i = 0; !rc && i < ld.entities.count; i++)
-        rc = finish_entity(&ld, staged[i], name);
-
-    /* Reserve everything before moving anything, so a late failure still
-     * leaves the dataset untouched. */
     src->files = rc ? NULL : calloc(spec->n_files, sizeof(char *));
     if (!rc && !src->files)
         rc = OOM(&ld);
@@ -632,9 +723,30 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
         if (!(src->files[i] = strdup(spec->files[i])))
             rc = OOM(&ld);
     src->info.n_files = spec->n_files;
-    if (!rc && ds->entities.cap < ds->entities.count + ld.entities.count) {
-        size_t cap = ds->entities.count + ld.entities.count;
-        void *p = realloc(ds->entities.items, cap * sizeof(cordon__entity_b *));
+    cordon__entity_b **staged = ld.entities.items;
+    size_t n = ld.entities.count;
+    cordon_entity **done = rc ? NULL : cordon__arena_alloc(&src->arena, n * sizeof *done);
+    if (!rc && !done)
+        rc = OOM(&ld);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = finish_entity(&ld, staged[i], name, src->files, &done[i]);
+    const char **warnings = NULL;
+    size_t n_warnings = ld.warnings.count;
+    if (!rc && n_warnings) {
+        warnings = cordon__arena_alloc(&src->arena, n_warnings * sizeof *warnings);
+        if (!warnings)
+            rc = OOM(&ld);
+        else
+            memcpy(warnings, ld.warnings.items, n_warnings * sizeof *warnings);
+    }
+    /* The builders are no longer needed, whatever happened. */
+    cordon__loader_discard(&ld);
+
+    /* Reserve everything before moving anything, so a late failure still
+     * leaves the dataset untouched. */
+    if (!rc && ds->entities.cap < ds->entities.count + n) {
+        size_t cap = ds->entities.count + n;
+        void *p = realloc(ds->entities.items, cap * sizeof(cordon_entity *));
         if (!p)
             rc = OOM(&ld);
         else {
@@ -642,22 +754,12 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
             ds->entities.cap = cap;
         }
     }
-    const char **warnings = NULL;
-    if (!rc && ld.warnings.count) {
-        warnings = cordon__arena_alloc(&src->arena, ld.warnings.count * sizeof *warnings);
-        if (!warnings)
-            rc = OOM(&ld);
-        else
-            memcpy(warnings, ld.warnings.items, ld.warnings.count * sizeof *warnings);
-    }
-    if (!rc && cordon__strmap_reserve(&ds->by_id, ld.entities.count))
+    if (!rc && cordon__strmap_reserve(&ds->by_id, n))
         rc = OOM(&ld);
     struct source **srcslot = rc ? NULL : cordon__vec_push(&ds->sources, sizeof *srcslot);
     if (!rc && !srcslot)
         rc = OOM(&ld);
-
     if (rc) {
-        cordon__loader_discard(&ld);
         source_free(src);
         return rc;
     }
@@ -668,19 +770,16 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
     info->format = spec->format;
     info->files = (const char *const *)src->files;
     info->published = ld.published;
-    for (size_t i = 0; i < ld.entities.count; i++) {
-        cordon_entity *p = &staged[i]->pub;
+    for (size_t i = 0; i < n; i++) {
+        cordon_entity *p = done[i];
         info->n_entities++;
         info->n_by_schema[p->schema]++;
         info->n_names += p->n_names;
-        ((cordon__entity_b **)ds->entities.items)[ds->entities.count++] = staged[i];
-        cordon__strmap_put(&ds->by_id, p->id, strlen(p->id), staged[i]);
+        ((cordon_entity **)ds->entities.items)[ds->entities.count++] = p;
+        cordon__strmap_put(&ds->by_id, p->id, strlen(p->id), p);
     }
     info->warnings = warnings;
-    info->n_warnings = ld.warnings.count;
-    cordon__vec_free(&ld.warnings);
-    cordon__vec_free(&ld.entities);
-    cordon__strmap_free(&ld.index);
+    info->n_warnings = n_warnings;
     *srcslot = src;
     return 0;
 }

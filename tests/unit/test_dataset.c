@@ -613,6 +613,12 @@ static void test_builder_fields(void **state)
     assert_int_equal(cordon__entity_set_listed_on(ld, e, S("02/01/2016")), 0);
     assert_int_equal(cordon__entity_set_listed_on(ld, e, S("2020-01-01")), 0); /* first kept */
     assert_int_equal(cordon__entity_add_remarks(ld, e, S("Secondary sanctions risk")), 0);
+    /* Grouped rows repeat their remarks: a piece already there is not
+     * added again, but a longer or shorter text is. */
+    assert_int_equal(cordon__entity_add_remarks(ld, e, S(" Secondary sanctions risk ")), 0);
+    assert_int_equal(cordon__entity_add_remarks(ld, e, S("sometime in 1984")), 0);
+    assert_int_equal(cordon__entity_add_remarks(ld, e, S("sanctions risk")), 0);
+    assert_int_equal(cordon__entity_add_remarks(ld, e, S("Secondary")), 0);
 
     const cordon_entity *p = cordon__entity_peek(e);
     assert_int_equal(p->n_birth_dates, 2);
@@ -647,7 +653,8 @@ static void test_builder_fields(void **state)
     assert_string_equal(p->gender, "Male");
     assert_string_equal(p->title, "Chairman; Supreme Leader");
     assert_string_equal(p->listed_on, "2016-01-02");
-    assert_string_equal(p->remarks, "sometime in 1984; Secondary sanctions risk");
+    assert_string_equal(p->remarks,
+                        "sometime in 1984; Secondary sanctions risk; sanctions risk; Secondary");
 
     /* Warnings and the publication date. */
     assert_int_equal(cordon__loader_warn(ld, "%d orphan rows in %s", 3, "alt.csv"), 0);
@@ -723,8 +730,13 @@ static void test_load_real(void **state)
     assert_null(cordon_dataset_find(ds, "un_sc:nope", 10));
     assert_null(cordon_dataset_find(ds, NULL, 0));
 
-    /* A second source appends; ids stay unique across sources. */
-    rc = load(ds, "ofac_cons_xml", CORDON_FORMAT_OFAC_XML, ofac_xml_file, &err);
+    /* A second source appends; ids stay unique across sources. The spec's
+     * strings may be freed right after the load (ASan checks). */
+    char *path = strdup(ofac_xml_file);
+    assert_non_null(path);
+    rc = load(ds, "ofac_cons_xml", CORDON_FORMAT_OFAC_XML, path, &err);
+    memset(path, 'X', strlen(path));
+    free(path);
     if (rc) {
         char buf[1200];
         fail_msg("%s", cordon_error_format(&err, buf, sizeof buf));
@@ -737,6 +749,8 @@ static void test_load_real(void **state)
     const cordon_entity *first = cordon_dataset_entity(ds, 1003);
     assert_string_equal(first->source, "ofac_cons_xml");
     assert_ptr_equal(cordon_dataset_find(ds, first->id, strlen(first->id)), first);
+    assert_string_equal(first->origin_file, "consolidated.xml");
+    assert_string_equal(info->files[0], ofac_xml_file);
     /* The first source's entities did not move. */
     const cordon_entity *e0 = cordon_dataset_entity(ds, 0);
     assert_ptr_equal(cordon_dataset_find(ds, e0->id, strlen(e0->id)), e0);
