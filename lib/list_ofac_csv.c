@@ -61,10 +61,10 @@ struct input {
     size_t len;
 };
 
-/* A comments row: the rest of an entity's Remarks. */
+/* The comments rows of one entity: the rest of its Remarks. */
 struct comment {
-    char *text;
-    size_t len;
+    cordon__buf text;
+    size_t rows;
     bool used;
 };
 
@@ -72,8 +72,9 @@ typedef struct {
     cordon__loader *ld;
     struct input in[R_COUNT];
     cordon__csv csv;
-    cordon__arena tmp;         /* comment texts and orphan ids */
+    cordon__arena tmp;         /* comment keys and orphan ids */
     cordon__strmap comments;   /* ent_num -> struct comment* */
+    cordon__vec comment_list;  /* struct comment*, in file order */
     cordon__strmap orphans;    /* ent_nums of orphan rows in one file */
     cordon__buf text;          /* scratch for joined text */
     unsigned long line;        /* line of the row being read */
@@ -300,9 +301,6 @@ static int read_comments(parser *p)
     while ((rc = next_row(p, R_COMMENTS, &f)) == 1) {
         const char *id;
         size_t idlen = value(&f[0], &id);
-        /* The text continues a cut field mid-word: keep its spaces. */
-        const char *t = f[1].s;
-        size_t tlen = f[1].len;
         const char *probe;
         if (value(&f[1], &probe) == 0)
             continue;
@@ -310,22 +308,19 @@ static int read_comments(parser *p)
         if (!c) {
             char *key = cordon__arena_strndup(&p->tmp, id, idlen);
             c = cordon__arena_alloc(&p->tmp, sizeof *c);
-            if (!key || !c || cordon__strmap_put(&p->comments, key, idlen, c))
+            struct comment **slot = c ? cordon__vec_push(&p->comment_list, sizeof *slot) : NULL;
+            if (!key || !slot)
                 return cordon__loader_fail(p->ld, CORDON_ENOMEM, p->line, 0, "out of memory");
-            c->text = NULL;
-            c->len = 0;
-            c->used = false;
+            memset(c, 0, sizeof *c);
+            *slot = c;
+            if (cordon__strmap_put(&p->comments, key, idlen, c))
+                return cordon__loader_fail(p->ld, CORDON_ENOMEM, p->line, 0, "out of memory");
         }
-        /* Several rows for one entity continue one another. */
-        char *joined = cordon__arena_alloc(&p->tmp, c->len + tlen + 1);
-        if (!joined)
+        /* The text continues a cut field mid-word: keep its spaces. Rows
+         * for the same entity continue one another. */
+        c->rows++;
+        if (cordon__buf_append(&c->text, f[1].s, f[1].len))
             return cordon__loader_fail(p->ld, CORDON_ENOMEM, p->line, 0, "out of memory");
-        if (c->len)
-            memcpy(joined, c->text, c->len);
-        memcpy(joined + c->len, t, tlen);
-        joined[c->len + tlen] = '\0';
-        c->text = joined;
-        c->len += tlen;
     }
     return rc;
 }
@@ -457,7 +452,7 @@ static int primary_row(parser *p, const cordon__csv_field *f, size_t *mismatched
             if (p->text.len)
                 oom |= cordon__buf_append(&p->text, "; ", 2);
         }
-        oom |= cordon__buf_append(&p->text, c->text, c->len);
+        oom |= cordon__buf_append(&p->text, c->text.data, c->text.len);
     }
     if (oom)
         return cordon__loader_fail(ld, CORDON_ENOMEM, p->line, 0, "out of memory");
@@ -504,11 +499,10 @@ static int count_orphan(parser *p, const char *id, size_t len, size_t *rows)
 }
 
 /* "alt.csv: 2460 alias rows refer to 1567 entities not in sdn.csv". */
-static int orphan_warning(parser *p, enum role role, size_t rows)
+static int orphan_warning(parser *p, enum role role, size_t rows, size_t ents)
 {
     if (rows == 0)
         return 0;
-    size_t ents = p->orphans.count;
     return at_row(p, cordon__loader_warn(p->ld, "%s: %zu %s %s %s to %zu %s not in %s "
                                          "(probably listed after it); skipped",
                                          p->in[role].base, rows, roles[role].rows,
@@ -590,30 +584,20 @@ static int read_joined(parser *p, enum role role)
     }
     if (rc)
         return rc;
-    return orphan_warning(p, role, orphan_rows);
+    return orphan_warning(p, role, orphan_rows, p->orphans.count);
 }
 
 static int orphan_comments(parser *p)
 {
-    cordon__strmap_free(&p->orphans);
-    size_t rows = 0;
-    /* Entities are all staged now: a comment nobody used is an orphan. */
-    const struct input *cm = &p->in[R_COMMENTS];
-    p->ld->file = cm->path;
-    cordon__csv_free(&p->csv);
-    cordon__csv_init(&p->csv, cm->data, cm->len, ',');
-    const cordon__csv_field *f;
-    int rc;
-    while ((rc = next_row(p, R_COMMENTS, &f)) == 1) {
-        const char *id;
-        size_t idlen = value(&f[0], &id);
-        struct comment *c = cordon__strmap_get(&p->comments, id, idlen);
-        if (c && !c->used && (rc = count_orphan(p, id, idlen, &rows)))
-            return rc;
-    }
-    if (rc)
-        return rc;
-    return orphan_warning(p, R_COMMENTS, rows);
+    /* Entities are all staged now: comments nobody used are orphans. */
+    size_t rows = 0, ents = 0;
+    struct comment **all = p->comment_list.items;
+    for (size_t i = 0; i < p->comment_list.count; i++)
+        if (!all[i]->used) {
+            rows += all[i]->rows;
+            ents++;
+        }
+    return orphan_warning(p, R_COMMENTS, rows, ents);
 }
 
 /* ---- entry -------------------------------------------------------- */
@@ -664,6 +648,10 @@ int cordon__parse_ofac_csv(cordon__loader *ld)
     }
     cordon__csv_free(&p.csv);
     cordon__strmap_free(&p.comments);
+    struct comment **all = p.comment_list.items;
+    for (size_t i = 0; i < p.comment_list.count; i++)
+        cordon__buf_free(&all[i]->text);
+    cordon__vec_free(&p.comment_list);
     cordon__strmap_free(&p.orphans);
     cordon__buf_free(&p.text);
     cordon__arena_free(&p.tmp);

@@ -218,6 +218,10 @@ static const struct label labels[] = {
 
 #define N_LABELS (sizeof labels / sizeof labels[0])
 
+/* Real Remarks hold a few dozen items; a hostile one with a hundred
+ * thousand would make the entity's duplicate checks quadratic. */
+#define MAX_ITEMS 4096
+
 static bool starts_with_ci(const char *s, size_t len, const char *lit, size_t n)
 {
     if (len < n)
@@ -453,7 +457,7 @@ int cordon__ofac_remarks_apply(cordon__loader *ld, cordon__entity_b *e, const ch
                                size_t len)
 {
     len = cordon__trim(&s, len);
-    size_t pos = 0;
+    size_t pos = 0, items = 0;
     while (pos < len) {
         /* Items end at "; " (or ';' at the very end). */
         size_t end = pos;
@@ -464,6 +468,9 @@ int cordon__ofac_remarks_apply(cordon__loader *ld, cordon__entity_b *e, const ch
         pos = end < len ? end + 1 : len;
         if (ilen == 0)
             continue;
+        if (++items > MAX_ITEMS)
+            return cordon__loader_fail(ld, CORDON_ETOOBIG, 0, 0,
+                                       "Remarks hold more than %d items", MAX_ITEMS);
         /* The field's closing "." belongs to no item; but "LTD." at the
          * end keeps its own, so only a parsed item loses it. */
         size_t plen = ilen;

@@ -722,6 +722,27 @@ static void test_duplicate_and_nameless(void **state)
     tmp_clean(&t);
 }
 
+/* A hostile Remarks with too many items fails instead of making the
+ * entity's duplicate checks quadratic. */
+static void test_too_many_items(void **state)
+{
+    (void)state;
+    char *buf = malloc(64 * 1024);
+    assert_non_null(buf);
+    size_t n = (size_t)sprintf(buf, "1,\"X\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"");
+    for (int i = 0; i < 4097; i++)
+        n += (size_t)sprintf(buf + n, "a.k.a. '%d'; ", i);
+    n += (size_t)sprintf(buf + n, "\"\r\n");
+    struct tmpset t = {0};
+    const char *sdn = tmp_file(&t, "sdn.csv", buf, n);
+    const char *files[] = {sdn};
+    cordon_error err = fails(CORDON_ETOOBIG, files, 1);
+    assert_int_equal(err.line, 1);
+    assert_string_equal(err.message, "Remarks hold more than 4096 items");
+    free(buf);
+    tmp_clean(&t);
+}
+
 /* A failed load leaves a dataset that already holds a source untouched. */
 static void test_all_or_nothing(void **state)
 {
@@ -766,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_foreign_files),
         cmocka_unit_test(test_file_names),
         cmocka_unit_test(test_duplicate_and_nameless),
+        cmocka_unit_test(test_too_many_items),
         cmocka_unit_test(test_all_or_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
