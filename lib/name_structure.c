@@ -457,9 +457,11 @@ static int arabic_abd(cordon__toks *t)
                 j++;
             if (j >= t->n || strlen(txt(&t->v[j])) < 3)
                 continue;
-            for (size_t m = i + 1; m < j; m++)
-                t->v[m].removed = 1;
             int g = ++t->next_group;
+            for (size_t m = i + 1; m < j; m++) {
+                t->v[m].removed = 1;
+                t->v[m].group = g;
+            }
             k->abd = 1;
             k->group = g;
             t->v[j].group = g;
@@ -939,11 +941,14 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
         person_roles(t);
     }
 
-    /* Initials: one Latin letter. */
+    /* Initials: one letter of an alphabet ("V.", "В.", "Γ."). */
     for (size_t i = 0; i < t->n; i++) {
         cordon__tok *k = &t->v[i];
-        if (!k->removed && k->role != CORDON_ROLE_LEGAL_FORM && k->script == CORDON_SCRIPT_LATIN &&
-            strlen(txt(k)) == 1 && !is_digits(txt(k)))
+        if (!k->removed && k->role != CORDON_ROLE_LEGAL_FORM &&
+            (k->script == CORDON_SCRIPT_LATIN || k->script == CORDON_SCRIPT_CYRILLIC ||
+             k->script == CORDON_SCRIPT_GREEK || k->script == CORDON_SCRIPT_ARMENIAN ||
+             k->script == CORDON_SCRIPT_GEORGIAN) &&
+            utf8_chars(k->orig, k->orig_len) == 1 && !is_digits(txt(k)))
             k->role = CORDON_ROLE_INITIAL;
     }
 

@@ -539,7 +539,9 @@ size_t cordon__loose_key(const char *in, size_t len, unsigned flags, char out[CO
             /* a consonant before a vowel, but a glide after a consonant
              * (kw, sw: 취 chwi) and, in the variant, after a vowel
              * (Stewart: 스튜어트, Howard: 하워드) */
-            if (!nx || !lvowel(nx) || nx == 'y' || (i > 0 && !lvowel(w[i - 1]) && w[i - 1] != 'h') ||
+            if (i == 0 && nx != 'h')
+                cls = 'P'; /* Wladimir, Wolfgang */
+            else if (!nx || !lvowel(nx) || nx == 'y' || (i > 0 && !lvowel(w[i - 1]) && w[i - 1] != 'h') ||
                 ((flags & CORDON__LOOSE_VARIANT) && i > 0 && lvowel(w[i - 1])))
                 cls = 0;
             else

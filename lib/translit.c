@@ -456,6 +456,12 @@ static const struct { const char *ko, *han, *spell; } cjk_surnames[] = {
     {NULL, "钱", NULL}, {NULL, "严", NULL}, {NULL, "覃", NULL}, {NULL, "武", NULL}, {NULL, "戴", NULL},
     {NULL, "莫", NULL}, {NULL, "向", NULL}, {NULL, "汤", NULL}, {NULL, "习", NULL}, {NULL, "温", NULL},
     {NULL, "李", NULL}, {NULL, "欧阳", NULL}, {NULL, "司马", NULL}, {NULL, "诸葛", NULL}, {NULL, "上官", NULL},
+    /* traditional forms not listed above */
+    {NULL, "習", NULL}, {NULL, "楊", NULL}, {NULL, "馮", NULL}, {NULL, "鄧", NULL}, {NULL, "葉", NULL},
+    {NULL, "鍾", NULL}, {NULL, "譚", NULL}, {NULL, "鄒", NULL}, {NULL, "賀", NULL}, {NULL, "顧", NULL},
+    {NULL, "龔", NULL}, {NULL, "萬", NULL}, {NULL, "錢", NULL}, {NULL, "湯", NULL}, {NULL, "蔣", NULL},
+    {NULL, "謝", NULL}, {NULL, "羅", NULL}, {NULL, "歐陽", NULL}, {NULL, "司馬", NULL}, {NULL, "溫", NULL},
+    {NULL, "賈", NULL}, {NULL, "閻", NULL}, {NULL, "廖", NULL}, {NULL, "郝", NULL}, {NULL, "鄭", NULL},
 };
 
 int cordon__is_cjk_surname(const char *s, size_t len, size_t *n_bytes)
@@ -499,6 +505,7 @@ static void add_words(cordon__forms *f, const char *words)
 
 int cordon__hangul_forms(const char *s, size_t len, int surname, cordon__forms *f)
 {
+    f->n = 0;
     if (surname) {
         const char *sp = surname_spellings(s, len);
         if (sp)
@@ -604,11 +611,17 @@ static size_t simplify_long(char *s, size_t n)
     return k;
 }
 
+/* Systems: [0] Hepburn, [1] Kunrei-shiki (チ ti, ツ tu, シ si: プーチン
+ * "putin"), [2] loanword readings (ジ di, initial ウ before r- as v:
+ * ウラジーミル "vradimiru"). */
+#define KANA_N 3
+
 static int kana_forms(const char *s, size_t len, cordon__forms *f, tr_set *set)
 {
-    char out[2][CORDON__MAX_FORM_LEN + 1];
-    size_t n[2] = {0, 0};
-    int gem[2] = {0, 0};
+    char out[KANA_N][CORDON__MAX_FORM_LEN + 1];
+    size_t n[KANA_N] = {0, 0, 0};
+    int gem[KANA_N] = {0, 0, 0};
+    int first = 1;
     for (size_t i = 0; i < len;) {
         size_t start = i;
         int32_t cp = cordon__utf8_decode(s, len, &i);
@@ -617,8 +630,21 @@ static int kana_forms(const char *s, size_t len, cordon__forms *f, tr_set *set)
         if (cp >= 0x3041 && cp <= 0x3096)
             cp += 0x60;
         if (cp >= 0x30A1 && cp <= 0x30FA) {
-            for (int k = 0; k < 2; k++)
-                kana_append(out[k], &n[k], kana_tab[cp - 0x30A1][k], &gem[k]);
+            int32_t nx = 0;
+            size_t j = i;
+            if (j < len)
+                nx = cordon__utf8_decode(s, len, &j);
+            if (nx >= 0x3041 && nx <= 0x3096)
+                nx += 0x60;
+            for (int k = 0; k < KANA_N; k++) {
+                const char *r = kana_tab[cp - 0x30A1][k == 1];
+                if (k == 2 && (cp == 0x30B8 || cp == 0x30C2))
+                    r = "di";
+                else if (k == 2 && first && cp == 0x30A6 && nx >= 0x30E9 && nx <= 0x30ED)
+                    r = "v";
+                kana_append(out[k], &n[k], r, &gem[k]);
+            }
+            first = 0;
         } else if (cp == 0x30FC || cp == 0x30FD || cp == 0x30FE || cp == 0x309D || cp == 0x309E) {
             /* long-vowel mark and iteration marks: dropped */
         } else if (cordon__script_of((uint32_t)cp) == CORDON_SCRIPT_HAN && set) {
@@ -626,18 +652,19 @@ static int kana_forms(const char *s, size_t len, cordon__forms *f, tr_set *set)
             cordon__forms tmp;
             tmp.n = 0;
             tr_run(set, TR_HAN, s + start, i - start, &tmp);
-            for (int k = 0; k < 2; k++)
+            for (int k = 0; k < KANA_N; k++)
                 for (const char *q = tmp.n ? tmp.v[0] : ""; *q && n[k] < CORDON__MAX_FORM_LEN; q++)
                     out[k][n[k]++] = *q;
-        } else if (cp < 0x80 && n[0] < CORDON__MAX_FORM_LEN && n[1] < CORDON__MAX_FORM_LEN) {
-            out[0][n[0]++] = (char)cp;
-            out[1][n[1]++] = (char)cp;
+        } else if (cp < 0x80) {
+            for (int k = 0; k < KANA_N; k++)
+                if (n[k] < CORDON__MAX_FORM_LEN)
+                    out[k][n[k]++] = (char)cp;
         }
     }
     char raw[CORDON__MAX_FORM_LEN + 1];
     memcpy(raw, out[0], n[0]);
     size_t nraw = n[0];
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < KANA_N; k++)
         cordon__forms_add(f, out[k], simplify_long(out[k], n[k]));
     cordon__forms_add(f, raw, nraw);
     return 0;
@@ -677,9 +704,11 @@ static int hebrew_forms(const char *s, size_t len, cordon__forms *f)
             (cp >= 0x5B0 && cp <= 0x5BB) || cp == 0x5C7)
             cps[m++] = cp;
     }
-    char out[2][CORDON__MAX_FORM_LEN + 1];
-    size_t n[2] = {0, 0};
-    for (int k = 0; k < 2; k++) {
+    char out[3][CORDON__MAX_FORM_LEN + 1];
+    size_t n[3] = {0, 0, 0};
+    for (int kk = 0; kk < 3; kk++) {
+        /* reading 2 is reading 0 with every vav a consonant: לוי "levi" */
+        int k = kk == 2 ? 0 : kk;
         size_t letters = 0;
         for (size_t i = 0; i < m; i++) {
             int32_t c = cps[i];
@@ -694,13 +723,13 @@ static int hebrew_forms(const char *s, size_t len, cordon__forms *f)
             if (c >= 0x5B0 && c <= 0x5C7) { /* niqqud vowels */
                 static const char *const pts[] = {"e", "e", "a", "o", "i", "e", "e", "a", "a", "o", "o", "u"};
                 if (c <= 0x5BB)
-                    put(out[k], &n[k], pts[c - 0x5B0]);
+                    put(out[kk], &n[kk], pts[c - 0x5B0]);
                 continue;
             }
             letters++;
-            if (c == 0x5F0) { put(out[k], &n[k], "v"); continue; } /* װ */
-            if (c == 0x5F1) { put(out[k], &n[k], "oi"); continue; }
-            if (c == 0x5F2) { put(out[k], &n[k], "ei"); continue; }
+            if (c == 0x5F0) { put(out[kk], &n[kk], "v"); continue; } /* װ */
+            if (c == 0x5F1) { put(out[kk], &n[kk], "oi"); continue; }
+            if (c == 0x5F2) { put(out[kk], &n[kk], "ei"); continue; }
             const char *r = he_tab[c - 0x5D0][k];
             switch (c) {
             case 0x5D2: if (geresh) r = "j"; break;              /* ג' */
@@ -710,16 +739,16 @@ static int hebrew_forms(const char *s, size_t len, cordon__forms *f)
             case 0x5D3: if (geresh) r = "th"; break;             /* ד' */
             case 0x5D5:                                          /* ו */
                 if (i + 1 < m && cps[i + 1] == 0x5D5) {
-                    put(out[k], &n[k], k ? "v" : "w");
+                    put(out[kk], &n[kk], k ? "v" : "w");
                     i++;
                     continue;
                 }
-                if (first)
+                if (first || kk == 2)
                     r = "v";
                 break;
             case 0x5D9: /* י */
                 if (i + 1 < m && cps[i + 1] == 0x5D9) {
-                    put(out[k], &n[k], k ? "ei" : "y");
+                    put(out[kk], &n[kk], k ? "ei" : "y");
                     i++;
                     continue;
                 }
@@ -739,10 +768,10 @@ static int hebrew_forms(const char *s, size_t len, cordon__forms *f)
             default:
                 break;
             }
-            put(out[k], &n[k], r);
+            put(out[kk], &n[kk], r);
         }
     }
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 3; k++)
         cordon__forms_add(f, out[k], n[k]);
     return 0;
 }
