@@ -69,12 +69,20 @@ int cmd_lists(int argc, char **argv)
     bool json = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "l:jh", opts, NULL)) != -1) {
+    opterr = 0; /* our own messages, in the "cordon: ..." form */
+    while ((c = getopt_long(argc, argv, ":l:jh", opts, NULL)) != -1) {
         switch (c) {
         case 'l': lists = optarg; break;
         case 'j': json = true; break;
         case 'h': help(stdout); return EXIT_CLEAN;
-        default: help(stderr); return EXIT_ERROR;
+        case ':':
+            cli_fail("%s: option %s needs a value", "lists", argv[optind - 1]);
+            help(stderr);
+            return EXIT_ERROR;
+        default:
+            cli_fail("%s: unknown option %s", "lists", argv[optind - 1]);
+            help(stderr);
+            return EXIT_ERROR;
         }
     }
     if (optind != argc) {
@@ -90,6 +98,16 @@ int cmd_lists(int argc, char **argv)
             print_json(s);
         else
             print_text(s);
+    }
+    if (!json) {
+        size_t names = 0, warnings = 0;
+        for (size_t i = 0; i < cordon_dataset_source_count(ds); i++) {
+            names += cordon_dataset_source(ds, i)->n_names;
+            warnings += cordon_dataset_source(ds, i)->n_warnings;
+        }
+        printf("total      %zu source%s, %zu entities, %zu names, %zu warning%s\n",
+               cordon_dataset_source_count(ds), cordon_dataset_source_count(ds) == 1 ? "" : "s",
+               cordon_dataset_entity_count(ds), names, warnings, warnings == 1 ? "" : "s");
     }
     cordon_dataset_free(ds);
     return EXIT_CLEAN;

@@ -9,7 +9,9 @@
 static void help(FILE *out)
 {
     fprintf(out, "usage: cordon show [--lists FILE] [--json] ID\n\n"
-                 "Prints one listed entity, e.g. `cordon show ofac_sdn:35096`.\n");
+                 "Prints one listed entity as loaded, e.g. `cordon show ofac_sdn:35096`.\n\n"
+                 "  --lists FILE  lists file (default: data/lists.conf)\n"
+                 "  --json        the entity as one line of JSON\n");
 }
 
 static void date_text(const cordon_date *d, char *buf, size_t n)
@@ -25,82 +27,6 @@ static void date_text(const cordon_date *d, char *buf, size_t n)
                  d->month);
     else
         snprintf(buf, n, "%s%04d", d->flags & CORDON_DATE_CIRCA ? "circa " : "", d->year);
-}
-
-static void json_strings(const char *key, const char *const *v, size_t n)
-{
-    printf(",\"%s\":[", key);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            putchar(',');
-        cli_json_string(stdout, v[i]);
-    }
-    putchar(']');
-}
-
-static void json_countries(const char *key, const cordon_country *v, size_t n)
-{
-    printf(",\"%s\":[", key);
-    for (size_t i = 0; i < n; i++) {
-        printf("%s{\"code\":", i ? "," : "");
-        cli_json_string(stdout, v[i].code[0] ? v[i].code : NULL);
-        printf(",\"text\":");
-        cli_json_string(stdout, v[i].text);
-        putchar('}');
-    }
-    putchar(']');
-}
-
-static void print_json(const cordon_entity *e)
-{
-    printf("{\"id\":");
-    cli_json_string(stdout, e->id);
-    printf(",\"source\":");
-    cli_json_string(stdout, e->source);
-    printf(",\"schema\":\"%s\",\"names\":[", cordon_schema_name(e->schema));
-    for (size_t i = 0; i < e->n_names; i++) {
-        printf("%s{\"name\":", i ? "," : "");
-        cli_json_string(stdout, e->names[i].value);
-        printf(",\"kind\":\"%s\"}", cordon_name_kind_name(e->names[i].kind));
-    }
-    printf("],\"birth_dates\":[");
-    for (size_t i = 0; i < e->n_birth_dates; i++) {
-        char buf[64];
-        date_text(&e->birth_dates[i], buf, sizeof buf);
-        printf("%s{\"date\":\"%s\",\"text\":", i ? "," : "", buf);
-        cli_json_string(stdout, e->birth_dates[i].text);
-        putchar('}');
-    }
-    putchar(']');
-    json_strings("birth_places", e->birth_places, e->n_birth_places);
-    json_countries("nationalities", e->nationalities, e->n_nationalities);
-    json_countries("citizenships", e->citizenships, e->n_citizenships);
-    json_countries("countries", e->countries, e->n_countries);
-    json_strings("addresses", e->addresses, e->n_addresses);
-    printf(",\"identifiers\":[");
-    for (size_t i = 0; i < e->n_identifiers; i++) {
-        const cordon_identifier *id = &e->identifiers[i];
-        printf("%s{\"type\":\"%s\",\"label\":", i ? "," : "", cordon_id_type_name(id->type));
-        cli_json_string(stdout, id->label);
-        printf(",\"value\":");
-        cli_json_string(stdout, id->value);
-        printf(",\"country\":");
-        cli_json_string(stdout, id->country);
-        putchar('}');
-    }
-    putchar(']');
-    json_strings("programs", e->programs, e->n_programs);
-    printf(",\"gender\":");
-    cli_json_string(stdout, e->gender);
-    printf(",\"title\":");
-    cli_json_string(stdout, e->title);
-    printf(",\"listed_on\":");
-    cli_json_string(stdout, e->listed_on);
-    printf(",\"remarks\":");
-    cli_json_string(stdout, e->remarks);
-    printf(",\"origin\":{\"file\":");
-    cli_json_string(stdout, e->origin_file);
-    printf(",\"line\":%lu}}\n", e->origin_line);
 }
 
 static void print_countries(const char *label, const cordon_country *v, size_t n)
@@ -130,10 +56,14 @@ static void print_text(const cordon_entity *e)
     for (size_t i = 0; i < e->n_addresses; i++)
         printf("%-14s %s\n", i ? "" : "address", e->addresses[i]);
     for (size_t i = 0; i < e->n_identifiers; i++) {
+        /* "passport: K048787 (Issued in Jordan)", label and country in
+         * parentheses when the list gives them */
         const cordon_identifier *id = &e->identifiers[i];
-        printf("%-14s %s: %s%s%s%s\n", i ? "" : "identifiers", cordon_id_type_name(id->type),
-               id->value, id->country ? " (" : "", id->country ? id->country : "",
-               id->country ? ")" : "");
+        printf("%-14s %s: %s", i ? "" : "identifiers", cordon_id_type_name(id->type), id->value);
+        if (id->label || id->country)
+            printf(" (%s%s%s)", id->label ? id->label : "", id->label && id->country ? "; " : "",
+                   id->country ? id->country : "");
+        putchar('\n');
     }
     for (size_t i = 0; i < e->n_programs; i++)
         printf("%-14s %s\n", i ? "" : "programs", e->programs[i]);
@@ -160,15 +90,24 @@ int cmd_show(int argc, char **argv)
     bool json = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "l:jh", opts, NULL)) != -1) {
+    opterr = 0; /* our own messages, in the "cordon: ..." form */
+    while ((c = getopt_long(argc, argv, ":l:jh", opts, NULL)) != -1) {
         switch (c) {
         case 'l': lists = optarg; break;
         case 'j': json = true; break;
         case 'h': help(stdout); return EXIT_CLEAN;
-        default: help(stderr); return EXIT_ERROR;
+        case ':':
+            cli_fail("%s: option %s needs a value", "show", argv[optind - 1]);
+            help(stderr);
+            return EXIT_ERROR;
+        default:
+            cli_fail("%s: unknown option %s", "show", argv[optind - 1]);
+            help(stderr);
+            return EXIT_ERROR;
         }
     }
     if (optind != argc - 1) {
+        cli_fail("show takes one ID");
         help(stderr);
         return EXIT_ERROR;
     }
@@ -182,7 +121,15 @@ int cmd_show(int argc, char **argv)
         cli_fail("no entity with id \"%s\"", id);
         rc = EXIT_ERROR;
     } else if (json) {
-        print_json(e);
+        /* The one JSON form of an entity, shared with the server. */
+        char *line = cordon_entity_json(e);
+        if (!line) {
+            cli_fail("out of memory");
+            rc = EXIT_ERROR;
+        } else {
+            printf("%s\n", line);
+            cordon_free(line);
+        }
     } else {
         print_text(e);
     }
