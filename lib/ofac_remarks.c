@@ -63,6 +63,7 @@ static const struct label labels[] = {
     {"citizen", K_CITIZEN, 0},
     {"Gender", K_GENDER, 0},
     {"Nationality of Registration", K_COUNTRY, 0},
+    {"Registration Country", K_COUNTRY, 0},
     {"Digital Currency Address", K_CURRENCY, 0},
 
     /* passports and travel documents */

@@ -208,7 +208,7 @@ static void test_organization(void **state)
                                   "SWIFT/BIC SABRRUMM; Website www.sberbank.ru; Email Address "
                                   "info@x.com; Digital Currency Address - XBT "
                                   "3NU9zkD8CCVGVmYnNNSN7PbU9sSFQBm5UV; Nationality of "
-                                  "Registration Russia; Organization Established Date 1969; "
+                                  "Registration Russia; Registration Country Liberia; Organization Established Date 1969; "
                                   "Unified Social Credit Code (USCC) 91320506MA1NDQ9J4N (China); "
                                   "Telephone (98)(21)(66153220); International Maritime "
                                   "Organization No. (5777731); Linked To: NEW AHMADI LTD.");
@@ -221,8 +221,9 @@ static void test_organization(void **state)
               "91320506MA1NDQ9J4N", "China");
     expect_id(e, 5, CORDON_ID_OTHER, "Telephone", "(98)(21)(66153220)", NULL);
     expect_id(e, 6, CORDON_ID_IMO, "International Maritime Organization No.", "5777731", NULL);
-    assert_int_equal(e->n_countries, 1);
+    assert_int_equal(e->n_countries, 2);
     assert_string_equal(e->countries[0].text, "Russia");
+    assert_string_equal(e->countries[1].text, "Liberia");
     /* "LTD." keeps the field's final period, which it shares. */
     assert_string_equal(e->remarks, "Organization Established Date 1969; "
                                     "Linked To: NEW AHMADI LTD.");
