@@ -872,6 +872,81 @@ static void test_all_or_nothing(void **state)
     assert_null(cordon_dataset_source(NULL, 0));
 }
 
+/* The whole default bundle through cordon_config_read and
+ * cordon_dataset_load_config, and the invariants every entity keeps. */
+static void test_default_bundle(void **state)
+{
+    (void)state;
+    cordon_config *cfg = NULL;
+    cordon_error err;
+    assert_int_equal(cordon_config_read("data/lists.conf", &cfg, &err), 0);
+    cordon_dataset *ds = cordon_dataset_new();
+    assert_non_null(ds);
+    int rc = cordon_dataset_load_config(ds, cfg, &err);
+    if (rc) {
+        char buf[1200];
+        fail_msg("%s", cordon_error_format(&err, buf, sizeof buf));
+    }
+    assert_int_equal(cordon_dataset_source_count(ds), 4);
+    static const struct {
+        const char *name;
+        size_t entities;
+    } want[] = {{"ofac_sdn", 14965}, {"ofac_cons", 442}, {"un_sc", 1003}, {"uk_ofsi", 4688}};
+    size_t total = 0;
+    for (size_t i = 0; i < 4; i++) {
+        const cordon_source_info *info = cordon_dataset_source(ds, i);
+        assert_string_equal(info->name, want[i].name);
+        assert_int_equal(info->n_entities, want[i].entities);
+        total += want[i].entities;
+    }
+    assert_int_equal(total, 21098);
+    assert_int_equal(cordon_dataset_entity_count(ds), total);
+    cordon_config_free(cfg); /* the dataset owns everything it points to */
+
+    size_t refs = 0, unresolved = 0;
+    for (size_t i = 0; i < total; i++) {
+        const cordon_entity *e = cordon_dataset_entity(ds, i);
+        size_t sl = strlen(e->source);
+        assert_int_equal(strncmp(e->id, e->source, sl), 0);
+        assert_int_equal(e->id[sl], ':');
+        assert_string_equal(e->id + sl + 1, e->native_id);
+        assert_ptr_equal(cordon_dataset_find(ds, e->id, strlen(e->id)), e);
+        assert_true((unsigned)e->schema < CORDON_SCHEMA_COUNT_);
+        assert_true(e->n_names >= 1);
+        assert_int_equal(e->names[0].kind, CORDON_NAME_PRIMARY);
+        for (size_t k = 0; k < e->n_names; k++) {
+            assert_true(e->names[k].value[0] != '\0');
+            assert_true(k == 0 || e->names[k].kind != CORDON_NAME_PRIMARY);
+            for (size_t j = 0; j < k; j++)
+                assert_string_not_equal(e->names[j].value, e->names[k].value);
+        }
+        for (size_t k = 0; k < e->n_birth_dates; k++) {
+            const cordon_date *d = &e->birth_dates[k];
+            assert_true(d->year >= 1000 && d->year <= 2999 && d->month <= 12 && d->day <= 31);
+            assert_non_null(d->text);
+        }
+        const cordon_country *arrs[3] = {e->nationalities, e->citizenships, e->countries};
+        size_t ns[3] = {e->n_nationalities, e->n_citizenships, e->n_countries};
+        for (int a = 0; a < 3; a++)
+            for (size_t k = 0; k < ns[a]; k++) {
+                refs++;
+                if (arrs[a][k].code[0])
+                    assert_non_null(cordon_country_name(arrs[a][k].code));
+                else
+                    unresolved++;
+            }
+        for (size_t k = 0; k < e->n_identifiers; k++)
+            assert_true(e->identifiers[k].value[0] != '\0');
+        assert_non_null(e->origin_file);
+        assert_true(e->origin_line > 0);
+    }
+    /* Nearly every country text of the real lists resolves (the rest are
+     * "undetermined", disputed regions, "na" and the like). */
+    if (refs < 20000 || unresolved * 200 > refs)
+        fail_msg("%zu of %zu country references unresolved", unresolved, refs);
+    cordon_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -890,6 +965,7 @@ int main(void)
         cmocka_unit_test(test_builder_fields),
         cmocka_unit_test(test_load_real),
         cmocka_unit_test(test_all_or_nothing),
+        cmocka_unit_test(test_default_bundle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
