@@ -343,7 +343,12 @@ bool batch_file_open(batch_file *bf, const char *path)
     remove_stale(dir, base);
     mode_t mask = umask(0);
     umask(mask);
-    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666 & ~mask);
+    /* CORDON_BATCH_NAMED_TMP=1 forces the fallback, for its tests */
+    const char *force = getenv("CORDON_BATCH_NAMED_TMP");
+    int fd = -1;
+    errno = EOPNOTSUPP;
+    if (!force || strcmp(force, "1"))
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666 & ~mask);
     if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
         /* no O_TMPFILE here: a named temporary */
         if ((size_t)snprintf(bf->tmp, sizeof bf->tmp, "%s/.%s.cordon-tmp.%ld.XXXXXX",

@@ -47,5 +47,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

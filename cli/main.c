@@ -16,6 +16,7 @@ static const struct {
     {"screen", cmd_screen, "screen names against the lists: scored matches with reasons"},
     {"compare", cmd_compare, "score one name against another, with the explanation"},
     {"build", cmd_build, "compile the lists into the index snapshot screening uses"},
+    {"batch", cmd_batch, "screen a customer file (CSV or JSON lines) in parallel, in order"},
     {"normalize", cmd_normalize, "show how a name is read: tokens, roles, romanizations, keys"},
 };
 
