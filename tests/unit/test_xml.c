@@ -184,6 +184,38 @@ static void test_limits(void **state)
     free(deep);
 }
 
+/* Element positions agree with expat's own counting (used in errors):
+ * LF, CR LF and lone CR end lines; columns count characters. */
+static void test_positions(void **state)
+{
+    (void)state;
+    const char *s = "\xEF\xBB\xBF<a>\r\n<b/>\r<c/>\n é<d/><e/>\r\n\r\n  <f/>北<g/></a>";
+    cordon__xml_doc doc;
+    cordon_error err;
+    assert_int_equal(parse(&doc, s, NULL, &err), 0);
+    static const unsigned long want[][2] = {{1, 1}, {2, 1}, {3, 1}, {4, 3}, {4, 7}, {6, 3}, {6, 8}};
+    const cordon__xml_node *n = doc.root;
+    assert_int_equal(n->line, want[0][0]);
+    assert_int_equal(n->column, want[0][1]);
+    size_t i = 1;
+    CORDON__XML_EACH(k, doc.root, NULL) {
+        assert_int_equal(k->line, want[i][0]);
+        assert_int_equal(k->column, want[i][1]);
+        i++;
+    }
+    assert_int_equal(i, 7);
+    cordon__xml_free(&doc);
+    /* expat counts 北 as one column too: the bad name in </x> is at 6:14 */
+    char *bad = malloc(strlen(s) + 1);
+    assert_non_null(bad);
+    strcpy(bad, s);
+    strcpy(strstr(bad, "</a>"), "</x>");
+    assert_int_equal(parse(&doc, bad, NULL, &err), CORDON_EFORMAT);
+    assert_int_equal(err.line, 6);
+    assert_int_equal(err.column, 14);
+    free(bad);
+}
+
 static void test_real_file(void **state)
 {
     (void)state;
@@ -215,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_xxe),
         cmocka_unit_test(test_bytes),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_positions),
         cmocka_unit_test(test_real_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
