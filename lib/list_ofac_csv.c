@@ -335,33 +335,38 @@ static size_t utf8_chars(const char *s, size_t len)
     return n;
 }
 
-/* Removes the Remarks item that repeats the Title column (OFAC copies
- * the title into Remarks), so it is not kept twice. */
-static void drop_title_item(cordon__buf *b, const char *title, size_t tlen)
+/* Removes the Remarks items that repeat the Title column (OFAC copies
+ * the title into Remarks), so it is not kept twice. A title may itself
+ * hold several "; "-separated items. */
+static void drop_title_items(cordon__buf *b, const char *title, size_t tlen)
 {
     if (tlen == 0)
         return;
-    size_t pos = 0;
-    while (pos < b->len) {
-        size_t end = pos;
-        while (end < b->len && !(b->data[end] == ';' && (end + 1 == b->len || b->data[end + 1] == ' ')))
-            end++;
-        size_t s = pos, e = end;
-        while (s < e && b->data[s] == ' ')
-            s++;
-        size_t ilen = e - s;
-        bool last = end >= b->len;
-        if (last && ilen && b->data[e - 1] == '.' && ilen - 1 == tlen)
-            ilen--;
-        if (ilen == tlen && memcmp(b->data + s, title, tlen) == 0) {
-            size_t from = pos, to = last ? end : end + 1;
-            if (last && pos >= 2) /* drop the separator before it instead */
-                from = pos - 1;
-            memmove(b->data + from, b->data + to, b->len - to);
-            b->len -= to - from;
+    const char *d = b->data;
+    size_t len = b->len;
+    for (size_t at = 0; at + tlen <= len;) {
+        const char *hit = memmem(d + at, len - at, title, tlen);
+        if (!hit)
             return;
+        size_t s = (size_t)(hit - d), e = s + tlen;
+        bool starts = s == 0 || (s >= 2 && d[s - 1] == ' ' && d[s - 2] == ';');
+        bool ends = e == len || (e + 1 == len && d[e] == '.') ||
+                    (e + 1 < len && d[e] == ';' && d[e + 1] == ' ');
+        if (!starts || !ends) {
+            at = s + 1;
+            continue;
         }
-        pos = last ? end : end + 1;
+        /* Take the separator after it, or before it when it is last. */
+        size_t from = s, to = e;
+        if (e + 1 < len)
+            to = e + 2;
+        else if (s >= 2)
+            from = s - 2;
+        else
+            to = len;
+        memmove(b->data + from, b->data + to, len - to);
+        b->len -= to - from;
+        return;
     }
 }
 
@@ -456,7 +461,7 @@ static int primary_row(parser *p, const cordon__csv_field *f, size_t *mismatched
     }
     if (oom)
         return cordon__loader_fail(ld, CORDON_ENOMEM, p->line, 0, "out of memory");
-    drop_title_item(&p->text, title, title_len);
+    drop_title_items(&p->text, title, title_len);
     if (p->text.len)
         TRY(p, cordon__ofac_remarks_apply(ld, e, p->text.data, p->text.len));
     return 0;

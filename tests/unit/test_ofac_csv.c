@@ -164,7 +164,7 @@ static void test_kim_jong_un(void **state)
                         "Secondary sanctions risk: North Korea Sanctions Regulations, sections "
                         "510.201 and 510.210; Transactions Prohibited For Persons Owned or "
                         "Controlled By U.S. Financial Institutions: North Korea Sanctions "
-                        "Regulations section 510.214");
+                        "Regulations section 510.214.");
     assert_null(e->gender);
     assert_string_equal(e->origin_file, "sdn.csv");
     assert_int_equal(e->origin_line, 4157);

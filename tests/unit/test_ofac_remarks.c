@@ -245,6 +245,14 @@ static void test_separators_and_title(void **state)
     assert_null(e->remarks);
     assert_int_equal(e->n_birth_dates, 1);
 
+    /* A title of several items, repeated in the middle; "Chairman of X"
+     * is not the title "Chairman". */
+    e = load("individual", "General; Chairman",
+             "Linked To: A; General; Chairman; Chairman of X; Head of Y.");
+    assert_string_equal(e->remarks, "Linked To: A; Chairman of X; Head of Y.");
+    e = load("individual", "Chairman", "Chairman of X; Linked To: A; Chairman.");
+    assert_string_equal(e->remarks, "Chairman of X; Linked To: A.");
+
     /* Labels are matched whole: "DOBS" and "POBox" are not DOB and POB. */
     e = load("individual", NULL, "DOBS 1984; POBox 12; Passport; nationality.");
     assert_int_equal(e->n_birth_dates + e->n_birth_places + e->n_identifiers, 0);
