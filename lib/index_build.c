@@ -77,7 +77,7 @@ typedef struct builder {
     term_b *terms;
     size_t n_terms, cap_terms;
     u32vec occ_term, occ_name; /* term occurrences, for postings */
-    table_b tab_form, tab_del, tab_phon, tab_ident, tab_loose;
+    table_b tab_form, tab_del, tab_phon, tab_ident, tab_loose, tab_loose_nl;
     uint32_t n_names, n_indexed, n_ntokens, n_idents, n_dates, n_countries;
 } builder;
 
@@ -729,6 +729,9 @@ static int build_terms(builder *b)
                 continue;
             memcpy(key, b->strings.data + tb->loose[p], kl + 1);
             rc = table_add_str(b, &b->tab_loose, key, kl, (uint32_t)t);
+            /* Latin queries only meet non-Latin terms by loose key */
+            if (!rc && (tb->flags & CX_TERM_NONLATIN))
+                rc = table_add_str(b, &b->tab_loose_nl, key, kl, (uint32_t)t);
         }
     }
     free(start);
@@ -762,7 +765,7 @@ static int assemble(builder *b, cordon_index **out)
                                 CX_SEC_COUNTRIES, CX_SEC_IDENTS,  CX_SEC_NAMES,
                                 CX_SEC_NTOKENS,  CX_SEC_TERMS,    CX_SEC_TAB_FORM,
                                 CX_SEC_TAB_DEL,  CX_SEC_TAB_PHON, CX_SEC_TAB_IDENT,
-                                CX_SEC_BYID,     CX_SEC_TAB_LOOSE};
+                                CX_SEC_BYID,     CX_SEC_TAB_LOOSE, CX_SEC_TAB_LOOSE_NL};
     const size_t ns = sizeof order / sizeof order[0];
     /* the U32 and STRINGS sections come from their own builders */
     cordon__buf_free(&b->sec[CX_SEC_U32]);
@@ -848,6 +851,7 @@ static void builder_free(builder *b)
     table_free(&b->tab_phon);
     table_free(&b->tab_ident);
     table_free(&b->tab_loose);
+    table_free(&b->tab_loose_nl);
 }
 
 int cordon_index_build(const cordon_dataset *ds, cordon_index **out, cordon_error *err)
@@ -898,6 +902,8 @@ int cordon_index_build(const cordon_dataset *ds, cordon_index **out, cordon_erro
         rc = table_emit(&b, &b.tab_ident, CX_SEC_TAB_IDENT, 0, &meta.tab_ident_cap);
     if (!rc)
         rc = table_emit(&b, &b.tab_loose, CX_SEC_TAB_LOOSE, 0, &meta.tab_loose_cap);
+    if (!rc)
+        rc = table_emit(&b, &b.tab_loose_nl, CX_SEC_TAB_LOOSE_NL, 0, &meta.tab_loose_nl_cap);
     if (!rc) {
         uint32_t *ids = malloc(ne * sizeof *ids);
         if (!ids) {

@@ -47,6 +47,7 @@ static const struct {
     {CX_SEC_TAB_IDENT, "identifier table", sizeof(cx_slot)},
     {CX_SEC_BYID, "id order", sizeof(uint32_t)},
     {CX_SEC_TAB_LOOSE, "loose-key table", sizeof(cx_slot)},
+    {CX_SEC_TAB_LOOSE_NL, "non-Latin loose-key table", sizeof(cx_slot)},
 };
 #define N_SEC (sizeof sec_info / sizeof sec_info[0])
 
@@ -135,10 +136,11 @@ static int check_records(const cordon_index *idx, const char *origin, cordon_err
     for (uint32_t i = 0; i < m->n_entities; i++)
         if (idx->byid[i] >= m->n_entities)
             return BAD("id order entry %u is damaged", i);
-    const cx_slot *tabs[] = {idx->tab_form, idx->tab_phon, idx->tab_ident, idx->tab_loose};
+    const cx_slot *tabs[] = {idx->tab_form, idx->tab_phon, idx->tab_ident, idx->tab_loose,
+                             idx->tab_loose_nl};
     const uint32_t caps[] = {m->tab_form_cap, m->tab_phon_cap, m->tab_ident_cap,
-                             m->tab_loose_cap};
-    for (size_t k = 0; k < 4; k++)
+                             m->tab_loose_cap, m->tab_loose_nl_cap};
+    for (size_t k = 0; k < 5; k++)
         for (uint32_t i = 0; i < caps[k]; i++) {
             const cx_slot *s = &tabs[k][i];
             if (s->val_len > 1 && !in_range(s->val, s->val_len, idx->n_u32))
@@ -234,6 +236,7 @@ int cordon__index_attach(cordon_index *idx, const char *origin, cordon_error *er
     idx->tab_ident = secp[CX_SEC_TAB_IDENT];
     idx->byid = secp[CX_SEC_BYID];
     idx->tab_loose = secp[CX_SEC_TAB_LOOSE];
+    idx->tab_loose_nl = secp[CX_SEC_TAB_LOOSE_NL];
     if (idx->strings_size < 1 || idx->strings[0] != '\0' ||
         idx->strings[idx->strings_size - 1] != '\0')
         return BAD("cordon index strings section is damaged");
@@ -255,13 +258,14 @@ int cordon__index_attach(cordon_index *idx, const char *origin, cordon_error *er
         {secn[CX_SEC_TAB_IDENT], m->tab_ident_cap, "identifier table"},
         {secn[CX_SEC_BYID], m->n_entities, "id order"},
         {secn[CX_SEC_TAB_LOOSE], m->tab_loose_cap, "loose-key table"},
+        {secn[CX_SEC_TAB_LOOSE_NL], m->tab_loose_nl_cap, "non-Latin loose-key table"},
     };
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         if (counts[i].have != counts[i].want)
             return BAD("cordon index %s section does not match its count", counts[i].what);
     const uint32_t caps[] = {m->tab_form_cap, m->tab_del_cap, m->tab_phon_cap, m->tab_ident_cap,
-                             m->tab_loose_cap};
-    for (size_t i = 0; i < 5; i++)
+                             m->tab_loose_cap, m->tab_loose_nl_cap};
+    for (size_t i = 0; i < 6; i++)
         if (caps[i] == 0 || (caps[i] & (caps[i] - 1)))
             return BAD("cordon index table size is damaged");
     if (m->n_entities == 0)

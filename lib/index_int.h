@@ -40,6 +40,7 @@ enum cx_section_id {
     CX_SEC_TAB_IDENT, /* normalized identifier value -> ident indexes */
     CX_SEC_BYID,      /* entity indexes sorted by id */
     CX_SEC_TAB_LOOSE, /* loose consonant key -> term ids */
+    CX_SEC_TAB_LOOSE_NL, /* the same, terms written in a non-Latin script only */
     CX_SEC_COUNT_
 };
 
@@ -67,8 +68,8 @@ typedef struct cx_meta {
     uint32_t n_ntokens, n_idents, n_dates, n_countries;
     uint32_t n_indexed_names; /* names with at least one token */
     uint32_t tab_form_cap, tab_del_cap, tab_phon_cap, tab_ident_cap;
-    uint32_t tab_loose_cap;
-    uint32_t reserved[6];
+    uint32_t tab_loose_cap, tab_loose_nl_cap;
+    uint32_t reserved[5];
 } cx_meta;
 
 typedef struct cx_source {
@@ -180,7 +181,7 @@ struct cordon_index {
     const cx_name *names;
     const cx_ntoken *ntokens;
     const cx_term *terms;
-    const cx_slot *tab_form, *tab_phon, *tab_ident, *tab_loose;
+    const cx_slot *tab_form, *tab_phon, *tab_ident, *tab_loose, *tab_loose_nl;
     const cx_dslot *tab_del;
     const uint32_t *byid;
     char hash[65];
@@ -238,10 +239,13 @@ void cordon__soundex(const char *s, size_t len, char out[5]);
 
 /* ---- token similarity, retrieval, scoring ------------------------- */
 
-/* Cost of unmatched listed tokens relative to unmatched query tokens:
- * lists carry middle names and patronymics that customers' records often
- * leave out, so they cost less than query tokens the list lacks. */
-#define CX_LAMBDA 0.5f
+/* A name score is ALPHA x the better of the two coverages (the share of
+ * the query's weight, and of the listed name's, that aligned, each pair
+ * counted at its similarity) plus (1 - ALPHA) x the worse: a name that
+ * contains the other entirely scores at least ALPHA, and the tokens one
+ * side lacks cost in proportion to their weight. Retrieval's bound:
+ * score <= ALPHA + (1 - ALPHA) x query coverage. */
+#define CX_ALPHA 0.5f
 
 /* Shortest form length that fuzzy (one-deletion) matching applies to. */
 #define CX_FUZZY_MIN_LEN 4
@@ -333,14 +337,15 @@ typedef struct cx_pair {
     int ltok, ln;        /* listed tokens [ltok, ltok+ln), or ln 0 */
     int qtok;            /* for unmatched query tokens: the token, else -1 */
     float sim;
-    float weight;
+    float wq, wl;        /* query and listed weight of the pair */
     int method;
 } cx_pair;
 
 typedef struct cx_align {
     cx_pair pairs[CX_MAX_SLOTS + CORDON_NAME_MAX_TOKENS];
     size_t n_pairs;
-    float matched, unmatched_q, unmatched_l;
+    float cov_q, cov_l;  /* the two coverages */
+    float W, L;          /* total query and listed weight */
 } cx_align;
 
 /* Prepares a query: weights, slots, related terms (idx may be NULL for
@@ -369,6 +374,20 @@ size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n
 /* Score of index name n against the query (listed tokens from the index). */
 float cordon__score_name(const cordon_index *idx, const cx_query *q, uint32_t n,
                          cx_align *al);
+
+/* Relates every term of the index to every slot (no retrieval): the
+ * brute-force reference that retrieval's recall is measured against. */
+int cordon__query_relate_exhaustive(cx_query *q, const cordon_index *idx);
+
+/* Screening with knobs for benchmarks: leave one listed name out (as if
+ * it were not in the index), or score every name (brute force). */
+typedef struct cx_screen_ext {
+    uint32_t exclude_name; /* CX_NONE for none */
+    int exhaustive;
+} cx_screen_ext;
+int cordon__screen_ext(const cordon_index *idx, const cordon_query *query,
+                       const cordon_screen_options *opts, const cx_screen_ext *ext,
+                       cordon_result **out, cordon_error *err);
 
 /* OFAC Sanctions List Search parity score of two names, in [0,1]. */
 double cordon__ofac_score(const char *query, size_t qlen, const char *listed, size_t llen);

@@ -11,11 +11,12 @@
  *    index hashed every term's), equal Double Metaphone keys (PHON), and
  *    the one-letter term of the slot's initial. Their similarities are
  *    computed once per query here, not once per name.
- * 3. Essential tokens (MaxScore). A name's score is at most the share of
- *    query weight its tokens matched (score.c). Tokens are made
- *    non-essential from the most frequent down while their weight stays
- *    below floor x W: a name that matches none of the essential tokens
- *    cannot reach the floor. So rare tokens drive retrieval, and very
+ * 3. Essential tokens (MaxScore). A name's score is bounded by the share
+ *    of query weight its tokens matched (score.c: score <= ALPHA + (1 -
+ *    ALPHA) x that share), so a floor on the score is a floor fq on the
+ *    share. Tokens are made non-essential from the most frequent down
+ *    while their weight stays below fq x W: a name that matches none of
+ *    the essential tokens cannot reach the floor. So rare tokens drive retrieval, and very
  *    common ones (Mohammed, Kim, trading) only confirm.
  * 4. Only the postings of essential tokens' terms are read; each name
  *    seen collects a mask of the tokens it matched, and names whose bound
@@ -110,7 +111,7 @@ float cordon__slot_sim(const cx_slot_q *s, const cx_tokview *l, int *method)
     if (l->text[0] && !l->text[1] && s->view.text[1] && s->n == 1) {
         if (l->text[0] == s->view.text[0]) {
             *method = CX_SIM_INITIAL;
-            return 0.85f;
+            return 0.6f; /* weak: the list gives only a letter */
         }
         *method = CX_SIM_NONE;
         return 0.0f;
@@ -203,9 +204,14 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
     for (size_t p = 0; p < sl->view.n_loose && !rc; p++) {
         const char *key = sl->view.loose[p];
         size_t kl = strlen(key);
+        /* loose keys count across scripts only (score.c) */
         if (kl >= 2)
             rc = relate_values(q, idx, s,
-                               cordon__index_lookup(idx, idx->tab_loose, m->tab_loose_cap, key, kl));
+                               sl->view.nonlatin
+                                   ? cordon__index_lookup(idx, idx->tab_loose, m->tab_loose_cap,
+                                                          key, kl)
+                                   : cordon__index_lookup(idx, idx->tab_loose_nl,
+                                                          m->tab_loose_nl_cap, key, kl));
     }
     /* the one-letter term: a listed initial */
     if (!rc && sl->n == 1 && sl->view.text[1]) {
@@ -352,6 +358,19 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_anal
     return 0;
 }
 
+int cordon__query_relate_exhaustive(cx_query *q, const cordon_index *idx)
+{
+    for (uint32_t t = 0; t < idx->meta->n_terms; t++)
+        for (size_t s = 0; s < q->n_slots; s++) {
+            if (!q->slots[s].retrievable)
+                continue;
+            int rc = relate(q, idx, s, t);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+
 void cordon__query_free(cx_query *q)
 {
     if (!q)
@@ -370,8 +389,9 @@ void cordon__query_free(cx_query *q)
 typedef struct scratch {
     size_t cap;
     uint32_t epoch;
-    uint32_t *stamp;
-    uint64_t *mask;
+    uint32_t *stamp; /* name -> epoch it was last seen in */
+    uint64_t *mask;  /* name -> query tokens it matched */
+    float *acc;      /* name -> bound on the query weight it matched */
 } scratch;
 
 static pthread_key_t scratch_key;
@@ -385,6 +405,7 @@ static void scratch_free(void *p)
         return;
     free(s->stamp);
     free(s->mask);
+    free(s->acc);
     free(s);
 }
 
@@ -406,15 +427,19 @@ static scratch *scratch_get(size_t n)
     if (s->cap < n) {
         uint32_t *st = calloc(n, sizeof *st);
         uint64_t *mk = malloc(n * sizeof *mk);
-        if (!st || !mk) {
+        float *ac = malloc(n * sizeof *ac);
+        if (!st || !mk || !ac) {
             free(st);
             free(mk);
+            free(ac);
             return NULL;
         }
         free(s->stamp);
         free(s->mask);
+        free(s->acc);
         s->stamp = st;
         s->mask = mk;
+        s->acc = ac;
         s->cap = n;
         s->epoch = 0;
     }
@@ -425,7 +450,27 @@ static scratch *scratch_get(size_t n)
     return s;
 }
 
-/* ---- retrieval --------------------------------------------------------------- */
+/* ---- retrieval ------------------------------------------------------------------ */
+
+/* One related term of one query token: the best similarity any slot
+ * covering the token gives it. */
+typedef struct tok_rel {
+    uint32_t term;
+    float sim;
+} tok_rel;
+
+static int by_sim_desc(const void *pa, const void *pb)
+{
+    const tok_rel *a = pa, *b = pb;
+    if (a->sim != b->sim)
+        return a->sim > b->sim ? -1 : 1;
+    return a->term < b->term ? -1 : a->term > b->term;
+}
+
+/* Past this many candidates from the essential tokens, the postings of
+ * the others are read too, to learn exactly which tokens each candidate
+ * matched (cheaper than scoring them all). */
+#define REFINE_AT 48
 
 long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor, uint32_t **out)
 {
@@ -433,31 +478,60 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor, u
     size_t nt = q->n_tok;
     if (nt == 0 || q->W <= 0.0f)
         return 0;
-    /* cost of each token = postings of the slots covering it */
+    /* per token: its related terms, best similarity first */
+    size_t total = 0;
+    for (size_t r = 0; r < q->n_rel; r++)
+        for (size_t s = 0; s < q->n_slots; s++)
+            if (q->rel_sim[r * q->n_slots + s] > 0.0f)
+                total += q->slots[s].n;
+    tok_rel *rel = malloc((total ? total : 1) * sizeof *rel);
+    size_t start[CX_MAX_QTOK + 1] = {0};
+    if (!rel)
+        return CORDON_ENOMEM;
     uint64_t cost[CX_MAX_QTOK] = {0};
     bool retrievable[CX_MAX_QTOK] = {0};
-    for (size_t s = 0; s < q->n_slots; s++) {
-        const cx_slot_q *sl = &q->slots[s];
-        if (!sl->retrievable)
-            continue;
-        for (size_t i = sl->first; i < (size_t)sl->first + sl->n; i++) {
-            cost[i] += sl->n_post;
-            retrievable[i] = true;
+    {
+        size_t o = 0;
+        for (size_t i = 0; i < nt; i++) {
+            start[i] = o;
+            for (size_t r = 0; r < q->n_rel; r++) {
+                float best = 0.0f;
+                for (size_t s = 0; s < q->n_slots; s++) {
+                    const cx_slot_q *sl = &q->slots[s];
+                    float v = q->rel_sim[r * q->n_slots + s];
+                    if (v > best && i >= sl->first && i < (size_t)sl->first + sl->n)
+                        best = v;
+                }
+                if (best > 0.0f) {
+                    rel[o++] = (tok_rel){q->rel_term[r], best};
+                    cost[i] += idx->terms[q->rel_term[r]].n_post;
+                }
+            }
+            qsort(rel + start[i], o - start[i], sizeof *rel, by_sim_desc);
         }
+        start[nt] = o;
     }
+    for (size_t s = 0; s < q->n_slots; s++)
+        if (q->slots[s].retrievable)
+            for (size_t i = q->slots[s].first; i < (size_t)q->slots[s].first + q->slots[s].n; i++)
+                retrievable[i] = true;
+    /* score <= ALPHA + (1 - ALPHA) x query coverage (score.c) */
+    float fq = (floor - CX_ALPHA) / (1.0f - CX_ALPHA);
+    if (fq < 0.0f)
+        fq = 0.0f;
+    float limit = fq * q->W - 1e-6f;
     uint64_t ne_mask = 0;
-    float w_ne = 0.0f, limit = floor * q->W;
+    float w_ne = 0.0f, w_fixed = 0.0f;
     for (size_t i = 0; i < nt; i++)
         if (!retrievable[i]) {
+            /* initials: matched by letter, not by postings; assume they
+             * match */
             ne_mask |= 1ull << i;
             w_ne += q->w[i];
+            w_fixed += q->w[i];
         }
-    if (w_ne >= limit) {
-        /* The unretrievable tokens (initials) alone could carry a name
-         * over the floor: no pruning is safe, read every posting. */
-        ne_mask = 0;
-        w_ne = 0.0f;
-    } else {
+    bool pruning = w_ne < limit;
+    if (pruning) {
         /* most expensive first, while the bound stays below the floor */
         for (;;) {
             size_t pick = nt;
@@ -469,62 +543,90 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor, u
             ne_mask |= 1ull << pick;
             w_ne += q->w[pick];
         }
+    } else {
+        /* The unretrievable tokens (initials) alone could carry a name
+         * over the floor: no pruning is safe; read every posting. */
+        ne_mask = 0;
+        w_ne = 0.0f;
     }
     scratch *sc = scratch_get(idx->meta->n_names);
-    if (!sc)
+    if (!sc) {
+        free(rel);
         return CORDON_ENOMEM;
+    }
     size_t cap = 256, n = 0;
     uint32_t *cand = malloc(cap * sizeof *cand);
-    if (!cand)
+    if (!cand) {
+        free(rel);
         return CORDON_ENOMEM;
+    }
     const uint32_t ep = sc->epoch;
     const uint32_t n_names = idx->meta->n_names;
-    for (size_t r = 0; r < q->n_rel; r++) {
-        const cx_term *t = &idx->terms[q->rel_term[r]];
-        uint64_t tm = 0;
-        for (size_t s = 0; s < q->n_slots; s++) {
-            if (q->rel_sim[r * q->n_slots + s] <= 0.0f)
-                continue;
-            const cx_slot_q *sl = &q->slots[s];
-            uint64_t bits = ((1ull << sl->n) - 1) << sl->first;
-            tm |= bits;
-        }
-        if (!(tm & ~ne_mask))
-            continue; /* relates to non-essential tokens only */
-        const uint32_t *post = idx->u32 + t->post;
-        for (uint32_t k = 0; k < t->n_post; k++) {
-            uint32_t nm = post[k];
-            if (nm >= n_names)
-                continue;
-            if (sc->stamp[nm] != ep) {
-                sc->stamp[nm] = ep;
-                sc->mask[nm] = tm;
-                if (n == cap) {
-                    uint32_t *c2 = realloc(cand, cap * 2 * sizeof *c2);
-                    if (!c2) {
-                        free(cand);
-                        return CORDON_ENOMEM;
+    /* Essential tokens admit candidates. A token's terms come best first,
+     * so the first time a name meets a token is its best similarity. */
+    for (size_t i = 0; i < nt; i++) {
+        if (ne_mask >> i & 1)
+            continue;
+        const uint64_t bit = 1ull << i;
+        for (size_t k = start[i]; k < start[i + 1]; k++) {
+            const cx_term *t = &idx->terms[rel[k].term];
+            const float gain = rel[k].sim * q->w[i];
+            const uint32_t *post = idx->u32 + t->post;
+            for (uint32_t p = 0; p < t->n_post; p++) {
+                uint32_t nm = post[p];
+                if (nm >= n_names)
+                    continue;
+                if (sc->stamp[nm] != ep) {
+                    sc->stamp[nm] = ep;
+                    sc->mask[nm] = bit;
+                    sc->acc[nm] = gain;
+                    if (n == cap) {
+                        uint32_t *c2 = realloc(cand, cap * 2 * sizeof *c2);
+                        if (!c2) {
+                            free(cand);
+                            free(rel);
+                            return CORDON_ENOMEM;
+                        }
+                        cand = c2;
+                        cap *= 2;
                     }
-                    cand = c2;
-                    cap *= 2;
+                    cand[n++] = nm;
+                } else if (!(sc->mask[nm] & bit)) {
+                    sc->mask[nm] |= bit;
+                    sc->acc[nm] += gain;
                 }
-                cand[n++] = nm;
-            } else {
-                sc->mask[nm] |= tm;
             }
         }
     }
+    /* Many candidates: learn which of the other tokens each one meets,
+     * so the bound no longer assumes it meets them all. */
+    float slack = w_ne;
+    if (n > REFINE_AT && pruning) {
+        for (size_t i = 0; i < nt; i++) {
+            if (!(ne_mask >> i & 1) || !retrievable[i])
+                continue;
+            const uint64_t bit = 1ull << i;
+            for (size_t k = start[i]; k < start[i + 1]; k++) {
+                const cx_term *t = &idx->terms[rel[k].term];
+                const float gain = rel[k].sim * q->w[i];
+                const uint32_t *post = idx->u32 + t->post;
+                for (uint32_t p = 0; p < t->n_post; p++) {
+                    uint32_t nm = post[p];
+                    if (nm < n_names && sc->stamp[nm] == ep && !(sc->mask[nm] & bit)) {
+                        sc->mask[nm] |= bit;
+                        sc->acc[nm] += gain;
+                    }
+                }
+            }
+        }
+        slack = w_fixed;
+    }
+    free(rel);
     /* keep names whose bound reaches the floor */
     size_t kept = 0;
-    for (size_t k = 0; k < n; k++) {
-        uint64_t m = sc->mask[cand[k]] | ne_mask;
-        float w = 0.0f;
-        for (size_t i = 0; i < nt; i++)
-            if (m >> i & 1)
-                w += q->w[i];
-        if (w >= limit - 1e-6f)
+    for (size_t k = 0; k < n; k++)
+        if (sc->acc[cand[k]] + slack >= limit)
             cand[kept++] = cand[k];
-    }
     *out = cand;
     return (long)kept;
 }

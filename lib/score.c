@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LAMBDA CX_LAMBDA
 
 #define SIM_ROMANIZED 0.95f
 #define SIM_INITIAL 0.85f
@@ -171,19 +170,20 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
                     continue;
                 /* a little of the spelling, to rank among equal keys */
                 double jw = 0.0;
-                for (size_t a = 0; a < q->n_forms; a++)
-                    for (size_t c = 0; c < l->n_forms; c++) {
-                        double x = cordon__jaro_winkler(q->forms[a], strlen(q->forms[a]),
-                                                        l->forms[c], strlen(l->forms[c]));
-                        if (x > jw)
-                            jw = x;
-                    }
+                size_t ll = strlen(l->text);
+                for (size_t a = 0; a < q->n_forms; a++) {
+                    double x = cordon__jaro_winkler(q->forms[a], strlen(q->forms[a]), l->text, ll);
+                    if (x > jw)
+                        jw = x;
+                }
                 float s = SIM_LOOSE_BASE + (float)(SIM_LOOSE_MAX - SIM_LOOSE_BASE) * (float)jw;
                 if (s > best) {
                     best = s;
                     m = CX_SIM_LOOSE;
                 }
+                goto loose_done; /* one equal key is enough */
             }
+loose_done:
     *method = m;
     return best;
 }
@@ -191,19 +191,9 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
 /* ---- alignment ---------------------------------------------------------------- */
 
 typedef struct edge {
-    float gain, sim;
+    float gain, sim, wq, wl;
     uint8_t slot, ltok, ln, method;
 } edge;
-
-/* Share of an unmatched listed token's weight charged, by role. */
-static float unmatched_listed_factor(uint8_t role)
-{
-    switch (role) {
-    case CORDON_ROLE_PATRONYMIC: return 0.5f;
-    case CORDON_ROLE_SURNAME: return 1.0f;
-    default: return 0.8f;
-    }
-}
 
 #define MAX_EDGES 1024
 
@@ -213,6 +203,9 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
         n_lt = 64;
     edge edges[MAX_EDGES];
     size_t ne = 0;
+    float L = 0.0f;
+    for (size_t j = 0; j < n_lt; j++)
+        L += lt[j].weight;
     for (size_t s = 0; s < q->n_slots; s++) {
         const cx_slot_q *sl = &q->slots[s];
         float sw = 0.0f;
@@ -236,19 +229,24 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
                     m = CX_SIM_JOINED;
             }
             if (sim > 0.0f)
-                edges[ne++] = (edge){sim * sw, sim, (uint8_t)s, (uint8_t)j, 1, (uint8_t)m};
+                edges[ne++] = (edge){sim * (sw / q->W + lt[j].weight / L), sim, sw, lt[j].weight,
+                                     (uint8_t)s, (uint8_t)j, 1, (uint8_t)m};
             if (!joined && !sl->initial && lt[j].pair_sim && lt[j].pair_n >= 2 &&
                 j + lt[j].pair_n <= n_lt && lt[j].pair_sim[s] > 0.0f && ne < MAX_EDGES) {
                 float ps = lt[j].pair_sim[s];
                 if (ps > SIM_JOINED)
                     ps = SIM_JOINED;
-                edges[ne++] = (edge){ps * sw, ps, (uint8_t)s, (uint8_t)j, lt[j].pair_n,
-                                     CX_SIM_SPLIT};
+                float wl = 0.0f;
+                for (size_t k = j; k < j + lt[j].pair_n; k++)
+                    wl += lt[k].weight;
+                edges[ne++] = (edge){ps * (sw / q->W + wl / L), ps, sw, wl, (uint8_t)s,
+                                     (uint8_t)j, lt[j].pair_n, CX_SIM_SPLIT};
             }
         }
     }
-    /* Greedy: best gain first; ties prefer the higher similarity. Edge
-     * counts are small (a few per token), so insertion sort. */
+    /* Greedy: best gain (similarity x share of both names) first; ties
+     * prefer the higher similarity. A few edges per token: insertion
+     * sort. */
     for (size_t i = 1; i < ne; i++) {
         edge e = edges[i];
         size_t k = i;
@@ -260,9 +258,10 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
         edges[k] = e;
     }
     uint64_t used_q = 0, used_l = 0;
-    float matched = 0.0f;
+    float mq = 0.0f, ml = 0.0f;
     if (al)
         al->n_pairs = 0;
+    const size_t max_pairs = al ? sizeof al->pairs / sizeof al->pairs[0] : 0;
     for (size_t i = 0; i < ne; i++) {
         const edge *e = &edges[i];
         const cx_slot_q *sl = &q->slots[e->slot];
@@ -272,34 +271,34 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
             continue;
         used_q |= qm;
         used_l |= lm;
-        matched += e->gain;
-        if (al && al->n_pairs < sizeof al->pairs / sizeof al->pairs[0])
-            al->pairs[al->n_pairs++] = (cx_pair){e->slot, e->ltok, e->ln, -1, e->sim,
-                                                 e->gain / (e->sim > 0 ? e->sim : 1),
-                                                 e->method};
+        mq += e->sim * e->wq;
+        ml += e->sim * e->wl;
+        if (al && al->n_pairs < max_pairs)
+            al->pairs[al->n_pairs++] =
+                (cx_pair){e->slot, e->ltok, e->ln, -1, e->sim, e->wq, e->wl, e->method};
     }
-    float unmatched_q = 0.0f, unmatched_l = 0.0f;
-    for (size_t i = 0; i < q->n_tok; i++)
-        if (!(used_q >> i & 1)) {
-            unmatched_q += q->w[i];
-            if (al && al->n_pairs < sizeof al->pairs / sizeof al->pairs[0])
-                al->pairs[al->n_pairs++] = (cx_pair){-1, 0, 0, (int)i, 0, q->w[i], CX_SIM_NONE};
-        }
-    for (size_t j = 0; j < n_lt; j++)
-        if (!(used_l >> j & 1)) {
-            float w = lt[j].weight * unmatched_listed_factor(lt[j].role);
-            unmatched_l += w;
-            if (al && al->n_pairs < sizeof al->pairs / sizeof al->pairs[0])
-                al->pairs[al->n_pairs++] = (cx_pair){-1, (int)j, 1, -1, 0, w, CX_SIM_NONE};
-        }
-    float denom = q->W + LAMBDA * unmatched_l;
-    float score = denom > 0.0f ? matched / denom : 0.0f;
-    if (score > 1.0f)
-        score = 1.0f;
     if (al) {
-        al->matched = matched;
-        al->unmatched_q = unmatched_q;
-        al->unmatched_l = LAMBDA * unmatched_l;
+        for (size_t i = 0; i < q->n_tok; i++)
+            if (!(used_q >> i & 1) && al->n_pairs < max_pairs)
+                al->pairs[al->n_pairs++] = (cx_pair){-1, 0, 0, (int)i, 0, q->w[i], 0, CX_SIM_NONE};
+        for (size_t j = 0; j < n_lt; j++)
+            if (!(used_l >> j & 1) && al->n_pairs < max_pairs)
+                al->pairs[al->n_pairs++] =
+                    (cx_pair){-1, (int)j, 1, -1, 0, 0, lt[j].weight, CX_SIM_NONE};
+    }
+    float cq = q->W > 0.0f ? mq / q->W : 0.0f;
+    float cl = L > 0.0f ? ml / L : 0.0f;
+    if (cq > 1.0f)
+        cq = 1.0f;
+    if (cl > 1.0f)
+        cl = 1.0f;
+    float hi = cq > cl ? cq : cl, lo = cq > cl ? cl : cq;
+    float score = CX_ALPHA * hi + (1.0f - CX_ALPHA) * lo;
+    if (al) {
+        al->cov_q = cq;
+        al->cov_l = cl;
+        al->W = q->W;
+        al->L = L;
     }
     return score;
 }

@@ -96,6 +96,8 @@ typedef struct ctx {
     cx_query q;
     bool has_q;
     cordon__arena *arena; /* the result's */
+    cx_screen_ext ext;
+    size_t n_scored;      /* names scored, for diagnostics */
 } ctx;
 
 static int check_options(const cordon_screen_options *opts, ctx *c, cordon_error *err)
@@ -451,13 +453,31 @@ static int screen_names(ctx *c, hits *h)
     if (floor < 0.0f)
         floor = 0.0f;
     uint32_t *cand = NULL;
-    long n = cordon__retrieve(idx, &c->q, floor, &cand);
-    if (n < 0)
-        return (int)n;
+    long n;
+    if (c->ext.exhaustive) {
+        /* brute force: every indexed name is a candidate */
+        int rc = cordon__query_relate_exhaustive(&c->q, idx);
+        if (rc)
+            return rc;
+        cand = malloc((idx->meta->n_names + 1) * sizeof *cand);
+        if (!cand)
+            return CORDON_ENOMEM;
+        n = 0;
+        for (uint32_t i = 0; i < idx->meta->n_names; i++)
+            if (idx->names[i].n_tokens)
+                cand[n++] = i;
+    } else {
+        n = cordon__retrieve(idx, &c->q, floor, &cand);
+        if (n < 0)
+            return (int)n;
+    }
     int rc = 0;
     const char *qname = c->query->name;
+    c->n_scored += (size_t)n;
     for (long k = 0; k < n && !rc; k++) {
         uint32_t nm = cand[k];
+        if (nm == c->ext.exclude_name)
+            continue;
         const cx_name *name = &idx->names[nm];
         float ns;
         if (ofac) {
@@ -525,9 +545,9 @@ static int explain_tokens(const cx_query *q, const cx_ltok *lt, size_t nl, cordo
         free(al);
         return CORDON_ENOMEM;
     }
-    float W = q->W > 0 ? q->W : 1.0f;
-    size_t np = 0, n_unl = 0;
-    char unl[256] = "";
+    float W = al->W > 0 ? al->W : 1.0f, L = al->L > 0 ? al->L : 1.0f;
+    size_t np = 0, n_unq = 0, n_unl = 0;
+    char unq[256] = "", unl[256] = "";
     for (size_t i = 0; i < al->n_pairs; i++) {
         const cx_pair *p = &al->pairs[i];
         cordon_token_pair *tp = &pairs[np++];
@@ -542,37 +562,41 @@ static int explain_tokens(const cx_query *q, const cx_ltok *lt, size_t nl, cordo
             tp->query = join_texts(a, qt, sl->n);
             tp->listed = join_texts(a, ltx, (size_t)(p->ln > 0 ? p->ln : 1));
             tp->score = roundf(p->sim * 1000.0f) / 1000.0f;
-            tp->weight = roundf(p->weight / W * 1000.0f) / 1000.0f;
+            tp->weight = roundf(p->wq / W * 1000.0f) / 1000.0f;
             tp->method = cordon__method_name(p->method);
+            if (!tp->query || !tp->listed)
+                return free(al), CORDON_ENOMEM;
         } else if (p->qtok >= 0) {
             tp->query = adup(a, q->tok[p->qtok]->text);
             if (!tp->query)
                 return free(al), CORDON_ENOMEM;
-            tp->weight = roundf(p->weight / W * 1000.0f) / 1000.0f;
+            tp->weight = roundf(p->wq / W * 1000.0f) / 1000.0f;
             tp->method = "unmatched";
+            size_t ul = strlen(unq);
+            if (ul + strlen(tp->query) + 3 < sizeof unq)
+                snprintf(unq + ul, sizeof unq - ul, "%s%s", n_unq ? ", " : "", tp->query);
+            n_unq++;
         } else {
             tp->listed = adup(a, lt[p->ltok].text);
             if (!tp->listed)
                 return free(al), CORDON_ENOMEM;
-            tp->weight = roundf(p->weight * CX_LAMBDA / W * 1000.0f) / 1000.0f;
+            tp->weight = roundf(p->wl / L * 1000.0f) / 1000.0f;
             tp->method = "unmatched";
             size_t ul = strlen(unl);
             if (ul + strlen(tp->listed) + 3 < sizeof unl)
                 snprintf(unl + ul, sizeof unl - ul, "%s%s", n_unl ? ", " : "", tp->listed);
             n_unl++;
         }
-        if ((p->slot >= 0 && (!tp->query || !tp->listed)))
-            return free(al), CORDON_ENOMEM;
     }
     x->pairs = pairs;
     x->n_pairs = np;
-    float raw = al->matched / W;
-    if (raw > 1.0f)
-        raw = 1.0f;
-    *name_score = raw;
-    if (n_unl)
-        adj_add(adj, "coverage", score - raw, "%zu listed token%s not in the query: %s", n_unl,
-                n_unl == 1 ? "" : "s", unl);
+    *name_score = score;
+    if (n_unq || n_unl)
+        adj_add(adj, "coverage", 0.0f,
+                "query coverage %.2f%s%s%s, listed coverage %.2f%s%s%s (already in the name "
+                "score)",
+                al->cov_q, n_unq ? " (no match for " : "", unq, n_unq ? ")" : "", al->cov_l,
+                n_unl ? " (not in the query: " : "", unl, n_unl ? ")" : "");
     free(al);
     return 0;
 }
@@ -662,6 +686,14 @@ static int analyze_query(ctx *c, const char *name, size_t len, cordon_error *err
 int cordon_screen(const cordon_index *idx, const cordon_query *query,
                   const cordon_screen_options *opts, cordon_result **out, cordon_error *err)
 {
+    cx_screen_ext ext = {CX_NONE, 0};
+    return cordon__screen_ext(idx, query, opts, &ext, out, err);
+}
+
+int cordon__screen_ext(const cordon_index *idx, const cordon_query *query,
+                       const cordon_screen_options *opts, const cx_screen_ext *ext,
+                       cordon_result **out, cordon_error *err)
+{
     if (out)
         *out = NULL;
     if (!idx || !out)
@@ -674,6 +706,7 @@ int cordon_screen(const cordon_index *idx, const cordon_query *query,
     c.idx = idx;
     c.query = query;
     c.arena = &r->arena;
+    c.ext = *ext;
     hits h = {0};
     int rc = check_options(opts, &c, err);
     if (!rc)
@@ -703,7 +736,7 @@ int cordon_screen(const cordon_index *idx, const cordon_query *query,
         r->pub.n_matches = n;
         r->pub.algorithm = c.algorithm;
         r->pub.threshold = c.threshold;
-        r->pub.n_candidates = h.n;
+        r->pub.n_candidates = c.n_scored;
         if (c.has_q)
             r->pub.normalized = cordon__arena_strndup(&r->arena, c.q.an->normalized,
                                                       strlen(c.q.an->normalized));
@@ -746,6 +779,7 @@ int cordon_compare(const cordon_index *idx, const char *name1, size_t len1, cons
     ctx c;
     memset(&c, 0, sizeof c);
     cordon_query query = {.name = name1, .name_len = len1, .schema = schema};
+    c.ext.exclude_name = CX_NONE;
     c.idx = idx;
     c.query = &query;
     c.arena = &r->arena;
