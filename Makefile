@@ -6,10 +6,13 @@ Q := $(if $(V),,@)
 CC ?= cc
 BUILD := build
 
-PKGS := expat jansson libutf8proc icu-uc icu-i18n zlib libzip libcrypto
+PKGS := expat jansson libutf8proc icu-uc icu-i18n zlib libzip libcrypto libmicrohttpd
 DEB_PKGS := build-essential pkg-config clang libexpat1-dev libjansson-dev \
             libutf8proc-dev libicu-dev zlib1g-dev libzip-dev libssl-dev \
-            libcmocka-dev libmicrohttpd-dev libsqlite3-dev
+            libcmocka-dev libmicrohttpd-dev libsqlite3-dev \
+            libcurl4-openssl-dev chromium wrk
+# Node.js runs the browser test of `cordon serve`'s page (tests/browser/).
+DEB_PKGS += $(if $(shell command -v node 2>/dev/null),,nodejs npm)
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -26,7 +29,7 @@ SAN_CFLAGS = $(BASE_CFLAGS) -O1 $(SAN) $(PKG_CFLAGS)
 
 LIB_SRC := $(wildcard lib/*.c)
 LIB_HDR := include/cordon/cordon.h $(wildcard lib/*.h)
-CLI_SRC := $(wildcard cli/*.c)
+CLI_SRC := $(wildcard cli/*.c) $(wildcard server/*.c) $(BUILD)/gen/server_static.c
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 BENCH_SRC := $(wildcard bench/bench_*.c)
@@ -62,6 +65,7 @@ deps:
 	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "all build dependencies are installed"; fi
+	@[ -d tests/browser/node_modules ] || { echo "npm ci in tests/browser"; cd tests/browser && npm ci --no-audit --no-fund; }
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -121,6 +125,14 @@ $(BUILD)/san/fuzz/%: fuzz/%.c fuzz/replay.c $(BUILD)/libcordon-san.a
 $(BUILD)/san/cordon: $(CLI_SRC) $(BUILD)/libcordon-san.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -o $@ $(CLI_SRC) $(BUILD)/libcordon-san.a $(LDLIBS)
+
+# `cordon serve`: server/*.c, and the page's files embedded as C arrays.
+SERVER_HDR := server/server.h server/server_int.h cli/cli.h
+$(filter $(BUILD)/obj/server/% $(BUILD)/obj/cli/cmd_serve.o,$(CLI_OBJ)) $(BUILD)/san/cordon: $(SERVER_HDR)
+$(BUILD)/gen/server_static.c: server/embed.sh $(wildcard server/static/*)
+	@mkdir -p $(dir $@)
+	$(Q)sh server/embed.sh $(sort $(wildcard server/static/*)) > $@.tmp && mv $@.tmp $@
+$(BUILD)/san/tests/test_server: LDLIBS += $(shell pkg-config --libs libcurl 2>/dev/null)
 
 check: $(TESTS) $(FUZZ_REPLAY) $(BUILD)/san/cordon all
 	@tests/run.sh $(BUILD)/san $(TESTS) -- $(FUZZ_REPLAY)

@@ -46,6 +46,7 @@ int cmd_screen(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 

@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
     {"lists", cmd_lists, "show the loaded lists: dates, counts, hashes, warnings"},
     {"show", cmd_show, "show one listed entity as loaded"},
+    {"serve", cmd_serve, "serve the HTTP API and the analysts' page; hot list reload"},
     {"screen", cmd_screen, "screen names against the lists: scored matches with reasons"},
     {"compare", cmd_compare, "score one name against another, with the explanation"},
     {"build", cmd_build, "compile the lists into the index snapshot screening uses"},

@@ -1,0 +1,172 @@
+/*
+ * server_int.h — declarations shared by the files of the HTTP server:
+ * the index holder (holder.c), API keys (auth.c), metrics (metrics.c),
+ * the request plumbing (http.c), the endpoints (api.c, match.c), the
+ * reload queue (serve.c) and the embedded page (generated from
+ * server/static/ by server/embed.sh). Cross-file names use the srv_
+ * prefix; everything else is static.
+ */
+#ifndef CORDON_SERVER_INT_H
+#define CORDON_SERVER_INT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "cordon/cordon.h"
+#include "server.h"
+
+/* The options srv_run was given, with defaults filled in. */
+extern const srv_options *srv_opts;
+
+/* ---- the index holder: an atomic pointer to a refcounted index ------ */
+
+/*
+ * One loaded index. `refs` counts the holder's place as the current
+ * index plus one per request using it; the index is closed when it
+ * drops to 0, so requests in flight during a reload finish on the index
+ * they started with. Holder shells are never freed before shutdown (a
+ * reader may still look at the count of a retired one); each costs a
+ * few dozen bytes per reload.
+ */
+typedef struct srv_index {
+    cordon_index *idx;
+    atomic_long refs;
+    time_t loaded_at;
+    unsigned long generation; /* 1 for the first load, +1 per reload */
+    double load_seconds;
+    struct srv_index *older; /* every holder made, newest first */
+} srv_index;
+
+/* First load; 0, or -1 with the reason (full, for the log) in msg. */
+int srv_holder_start(char *msg, size_t size);
+/* A reference to the current index; never NULL once started. */
+srv_index *srv_acquire(void);
+void srv_release(srv_index *h);
+/* Loads anew and swaps the result in; one reload runs at a time. 0, or
+ * -1 with the old index still serving and the reason in msg (safe to
+ * show clients: file names without directories). */
+int srv_reload(char *msg, size_t size);
+/* Drops the current index and frees every shell; no request may run. */
+void srv_holder_stop(void);
+/* "snapshot" or "lists". */
+const char *srv_holder_origin(void);
+
+typedef struct srv_reload_info {
+    int state; /* 0 no reload yet, 1 the last one worked, -1 it failed */
+    time_t at; /* when the last reload finished */
+    unsigned long ok, failed;
+    char error[600]; /* the last failure, shown in /lists */
+} srv_reload_info;
+void srv_reload_info_get(srv_reload_info *out);
+
+/* A cordon_error as text without directories: "file:line:col: message". */
+void srv_error_public(const cordon_error *err, char *buf, size_t size);
+
+/* ---- API keys -------------------------------------------------------- */
+
+/* Reads a keys file; the number of keys, or -1 with the reason in msg. */
+int srv_keys_load(const char *path, char *msg, size_t size);
+/* The key id the presented key belongs to, or NULL. Every stored hash
+ * is compared in constant time. */
+const char *srv_keys_check(const char *key, size_t len);
+void srv_keys_free(void);
+
+/* ---- metrics --------------------------------------------------------- */
+
+typedef enum srv_endpoint {
+    SRV_EP_PAGE = 0, /* the page and its static files */
+    SRV_EP_SEARCH,
+    SRV_EP_MATCH,
+    SRV_EP_ENTITIES,
+    SRV_EP_LISTS,
+    SRV_EP_HEALTHZ,
+    SRV_EP_METRICS,
+    SRV_EP_RELOAD,
+    SRV_EP_OTHER, /* no such path */
+    SRV_EP_COUNT_
+} srv_endpoint;
+
+const char *srv_endpoint_name(srv_endpoint ep);
+void srv_metrics_request(srv_endpoint ep, unsigned status, double seconds);
+/* Queries screened, how many of them matched, matches returned. */
+void srv_metrics_screened(size_t queries, size_t matched, size_t matches);
+void srv_metrics_reload(int ok);
+/* The Prometheus text exposition, malloc'd; NULL when out of memory. */
+char *srv_metrics_render(size_t *len);
+
+/* ---- requests and responses ------------------------------------------ */
+
+enum { SRV_RELOAD_NONE = 0, SRV_RELOAD_WAITING, SRV_RELOAD_DONE };
+
+typedef struct srv_request {
+    struct MHD_Connection *conn;
+    struct timespec start;
+    size_t target_len; /* bytes of the request-target as received */
+    srv_endpoint ep;
+    unsigned status; /* 0 until a response is queued */
+    int started;     /* the access handler has seen the request */
+    const char *key_id;
+    const char *allow; /* the Allow header of a 405 */
+    int asset;         /* index in srv_assets, or -1 */
+    unsigned deferred_status; /* an error to answer in the next call */
+    char deferred_msg[200];
+    char method[8];
+    char path[128];
+    char *body;
+    size_t body_len, body_cap;
+    int body_over; /* more than max_body bytes came */
+    /* POST /admin/reload waits, suspended, for the reload thread */
+    int reload_state;
+    int reload_ok;
+    char reload_msg[600];
+    struct srv_request *next_pending;
+} srv_request;
+
+/* Starts the daemon on srv_opts; NULL with the reason on stderr. */
+struct MHD_Daemon *srv_http_start(void);
+unsigned srv_http_port(struct MHD_Daemon *d);
+/* Stops the daemon; waits for its threads. */
+void srv_http_stop(struct MHD_Daemon *d);
+
+/* Queues `body` (malloc'd; ownership passes) with a status and type. */
+enum MHD_Result srv_respond(srv_request *r, unsigned status, const char *type, char *body,
+                            size_t len);
+/* Queues {"error": {"code", "message"}}. */
+enum MHD_Result srv_respond_error(srv_request *r, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Queues a JSON value (compact, one line and a newline); takes the
+ * reference. */
+enum MHD_Result srv_respond_json(srv_request *r, unsigned status, json_t *v);
+
+/* The HTTP status for a failed cordon call. */
+unsigned srv_status_of(int cordon_code);
+
+/* ---- endpoints ------------------------------------------------------- */
+
+enum MHD_Result srv_api_search(srv_request *r);
+enum MHD_Result srv_api_entity(srv_request *r, const char *id);
+enum MHD_Result srv_api_lists(srv_request *r);
+enum MHD_Result srv_api_healthz(srv_request *r);
+enum MHD_Result srv_api_metrics(srv_request *r);
+enum MHD_Result srv_api_match(srv_request *r);
+
+/* Reload queue (serve.c): the request waits suspended until the reload
+ * thread has reloaded; -1 when the server is shutting down. */
+int srv_reload_enqueue(srv_request *r);
+
+/* ---- the embedded page (generated) ------------------------------------ */
+
+struct srv_asset {
+    const char *path; /* "/", "/app.js", ... */
+    const char *type; /* Content-Type */
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct srv_asset srv_assets[];
+extern const size_t srv_n_assets;
+
+#endif

@@ -1,0 +1,1829 @@
+/*
+ * test_server.c — `cordon serve` end to end: the real program
+ * ($CORDON_CLI, the ASan build) is started on ephemeral ports and spoken
+ * to over HTTP with libcurl and raw sockets. Covered: every endpoint and
+ * method of docs/openapi.yaml (each response is checked to be documented
+ * there, with the required keys of its schema), authentication, /search
+ * against `cordon screen --json` byte for byte, /entities against
+ * cordon_entity_json, /lists against the index, yente-style /match,
+ * malformed JSON, oversized bodies and targets, slow clients, the
+ * per-address limit, reloads (of lists and of snapshots, good and
+ * broken, under load and by SIGHUP), metrics, the log, --no-auth rules,
+ * and the page in headless Chromium (tests/browser/page.test.mjs).
+ *
+ * Servers: "main" serves the default bundle's snapshot (build/
+ * default.cordon or $CORDON_INDEX when they open; otherwise the test
+ * compiles data/lists.conf into a temporary snapshot); "small" builds
+ * the UN list from a temporary lists file (for list reloads; 1 s idle
+ * timeout); "snap" serves a temporary snapshot that the tests replace
+ * (one thread, 3 connections per address); "open" runs with --no-auth. Each is
+ * stopped with SIGTERM and must exit 0, which under ASan also means no
+ * leaks.
+ */
+#include "test_util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#define KEY "cordon-test-key-5e1f0c"
+#define KEY2 "second-key-for-tests"
+#define OPENAPI "docs/openapi.yaml"
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n + 65536 + 1 > cap) {
+            cap = cap ? cap * 2 : 131072;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static void write_all(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static const char *cli(void)
+{
+    const char *p = getenv("CORDON_CLI");
+    return p && *p ? p : "build/san/cordon";
+}
+
+static char tmpdir[64];
+
+static char *tmp_path(const char *name)
+{
+    static char bufs[8][320];
+    static int next;
+    char *b = bufs[next++ % 8];
+    snprintf(b, sizeof bufs[0], "%s/%s", tmpdir, name);
+    return b;
+}
+
+/* Runs the cordon program with args; captures stdout and stderr. */
+static int run_cli(const char *const *args, const char *input, char **out, char **err)
+{
+    char out_path[300], err_path[300], in_path[300];
+    snprintf(out_path, sizeof out_path, "%s/cli.out", tmpdir);
+    snprintf(err_path, sizeof err_path, "%s/cli.err", tmpdir);
+    snprintf(in_path, sizeof in_path, "%s/cli.in", tmpdir);
+    write_all(in_path, input ? input : "", input ? strlen(input) : 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open(in_path, O_RDONLY);
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (in < 0 || o < 0 || e < 0)
+            _exit(127);
+        dup2(in, 0);
+        dup2(o, 1);
+        dup2(e, 2);
+        const char *argv[40];
+        size_t n = 0;
+        argv[n++] = cli();
+        for (size_t i = 0; args[i] && n < 39; i++)
+            argv[n++] = args[i];
+        argv[n] = NULL;
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (out)
+        *out = read_all(out_path, NULL);
+    if (err)
+        *err = read_all(err_path, NULL);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* ---- servers ------------------------------------------------------------ */
+
+typedef struct server {
+    const char *name;
+    pid_t pid;
+    unsigned port;
+    char log[320];
+} server;
+
+static server s_main = {.name = "main"}, s_small = {.name = "small"},
+              s_snap = {.name = "snap"}, s_open = {.name = "open"};
+
+static void print_log_tail(const server *s)
+{
+    size_t n = 0;
+    char *log = read_all(s->log, &n);
+    if (log)
+        fprintf(stderr, "---- log of server %s (last 3000 bytes) ----\n%s\n", s->name,
+                n > 3000 ? log + n - 3000 : log);
+    free(log);
+}
+
+static void server_start(server *s, const char *const *args)
+{
+    snprintf(s->log, sizeof s->log, "%s/%s.log", tmpdir, s->name);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int e = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int o = open("/dev/null", O_WRONLY);
+        if (e < 0 || o < 0)
+            _exit(127);
+        dup2(o, 0);
+        dup2(o, 1);
+        dup2(e, 2);
+        const char *argv[48];
+        size_t n = 0;
+        argv[n++] = cli();
+        argv[n++] = "serve";
+        argv[n++] = "--port";
+        argv[n++] = "0";
+        for (size_t i = 0; args[i] && n < 47; i++)
+            argv[n++] = args[i];
+        argv[n] = NULL;
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    s->pid = pid;
+    double t0 = now_s();
+    for (;;) {
+        char *log = read_all(s->log, NULL);
+        const char *p = log ? strstr(log, "listening on http://127.0.0.1:") : NULL;
+        if (p) {
+            s->port = (unsigned)atoi(p + strlen("listening on http://127.0.0.1:"));
+            free(log);
+            break;
+        }
+        free(log);
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            print_log_tail(s);
+            s->pid = 0;
+            fail_msg("server %s exited before listening", s->name);
+        }
+        if (now_s() - t0 > 300) {
+            print_log_tail(s);
+            fail_msg("server %s did not listen within 300 s", s->name);
+        }
+        sleep_ms(50);
+    }
+    assert_true(s->port > 0);
+}
+
+/* Stops a server; its exit status, after printing the log when it is
+ * not 0 (under ASan that includes leaks). */
+static int server_stop(server *s)
+{
+    if (!s->pid)
+        return 0;
+    kill(s->pid, SIGTERM);
+    int status = 0;
+    double t0 = now_s();
+    while (waitpid(s->pid, &status, WNOHANG) == 0) {
+        if (now_s() - t0 > 60) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, &status, 0);
+            print_log_tail(s);
+            s->pid = 0;
+            fprintf(stderr, "server %s did not stop on SIGTERM\n", s->name);
+            return -1;
+        }
+        sleep_ms(20);
+    }
+    s->pid = 0;
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (code) {
+        print_log_tail(s);
+        fprintf(stderr, "server %s exited with status %d (ASan or a leak?)\n", s->name, code);
+    }
+    return code;
+}
+
+/* Whatever happens to the tests, no server outlives them. */
+static void kill_servers(void)
+{
+    server *all[] = {&s_main, &s_small, &s_snap, &s_open};
+    for (size_t i = 0; i < 4; i++)
+        if (all[i]->pid > 0) {
+            kill(all[i]->pid, SIGKILL);
+            waitpid(all[i]->pid, NULL, 0);
+            all[i]->pid = 0;
+        }
+}
+
+/* ---- the OpenAPI document, read just enough ------------------------------ */
+
+typedef struct oa_op {
+    char path[64];
+    char method[8];
+    int n;
+    int codes[16];
+    char schema[16][48];
+} oa_op;
+
+typedef struct oa_schema {
+    char name[48];
+    int n;
+    char required[24][32];
+} oa_schema;
+
+static oa_op ops[40];
+static int n_ops;
+static oa_schema schemas[48];
+static int n_schemas;
+
+static void openapi_read(void)
+{
+    char *doc = read_all(OPENAPI, NULL);
+    assert_non_null(doc);
+    enum { NONE, PATHS, COMPONENTS, SCHEMAS } where = NONE;
+    char path[64] = "";
+    oa_op *op = NULL;
+    oa_schema *sc = NULL;
+    int code = -1;
+    char *save = NULL;
+    for (char *line = strtok_r(doc, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        int indent = 0;
+        while (line[indent] == ' ')
+            indent++;
+        char *t = line + indent;
+        size_t len = strlen(t);
+        if (!len || t[0] == '#')
+            continue;
+        if (indent == 0) {
+            where = !strcmp(t, "paths:") ? PATHS : !strcmp(t, "components:") ? COMPONENTS : NONE;
+            op = NULL;
+            continue;
+        }
+        if (where == PATHS) {
+            static const char *const methods[] = {"get:", "post:", "put:", "delete:",
+                                                  "head:", "patch:"};
+            if (indent == 2 && t[0] == '/' && t[len - 1] == ':') {
+                snprintf(path, sizeof path, "%.*s", (int)len - 1, t);
+                op = NULL;
+                code = -1;
+            } else if (indent == 4 && path[0]) {
+                for (size_t i = 0; i < 6; i++)
+                    if (!strcmp(t, methods[i])) {
+                        assert_true(n_ops < 40);
+                        op = &ops[n_ops++];
+                        snprintf(op->path, sizeof op->path, "%s", path);
+                        snprintf(op->method, sizeof op->method, "%.*s",
+                                 (int)strlen(methods[i]) - 1, methods[i]);
+                        op->n = 0;
+                        code = -1;
+                    }
+            } else if (indent == 8 && op && t[0] == '\'' && len == 6 && t[4] == '\'') {
+                assert_true(op->n < 16);
+                code = op->n++;
+                op->codes[code] = atoi(t + 1);
+                op->schema[code][0] = '\0';
+            } else if (indent > 8 && op && code >= 0 && strstr(t, "#/components/schemas/")) {
+                if (!op->schema[code][0]) {
+                    const char *name = strstr(t, "#/components/schemas/") + 21;
+                    snprintf(op->schema[code], sizeof op->schema[code], "%.*s",
+                             (int)strcspn(name, "'\""), name);
+                }
+            } else if (indent <= 6) {
+                code = -1; /* parameters, requestBody, ...: not a response */
+            }
+        } else if (where == COMPONENTS || where == SCHEMAS) {
+            if (indent == 2)
+                where = !strcmp(t, "schemas:") ? SCHEMAS : COMPONENTS;
+            else if (where == SCHEMAS && indent == 4 && t[len - 1] == ':') {
+                assert_true(n_schemas < 48);
+                sc = &schemas[n_schemas++];
+                snprintf(sc->name, sizeof sc->name, "%.*s", (int)len - 1, t);
+            } else if (where == SCHEMAS && indent == 6 && sc && !strncmp(t, "required: [", 11)) {
+                char list[600];
+                snprintf(list, sizeof list, "%s", t + 11);
+                char *end = strchr(list, ']');
+                assert_non_null(end);
+                *end = '\0';
+                char *s2 = NULL;
+                for (char *w = strtok_r(list, ", ", &s2); w; w = strtok_r(NULL, ", ", &s2)) {
+                    assert_true(sc->n < 24);
+                    snprintf(sc->required[sc->n++], sizeof sc->required[0], "%s", w);
+                }
+            }
+        }
+    }
+    free(doc);
+    assert_true(n_ops >= 11);
+    assert_true(n_schemas >= 10);
+}
+
+static const oa_schema *schema_named(const char *name)
+{
+    for (int i = 0; i < n_schemas; i++)
+        if (!strcmp(schemas[i].name, name))
+            return &schemas[i];
+    fail_msg("openapi.yaml has no schema %s", name);
+    return NULL;
+}
+
+/* Checks the object has every key its schema requires. */
+static void check_required(const char *schema, json_t *obj)
+{
+    const oa_schema *sc = schema_named(schema);
+    if (!json_is_object(obj))
+        fail_msg("a %s is not a JSON object", schema);
+    for (int i = 0; i < sc->n; i++)
+        if (!json_object_get(obj, sc->required[i]))
+            fail_msg("a %s has no \"%s\", which openapi.yaml requires", schema, sc->required[i]);
+}
+
+static const oa_op *op_for(const char *path, const char *method)
+{
+    for (int i = 0; i < n_ops; i++)
+        if (!strcmp(ops[i].path, path) && !strcasecmp(ops[i].method, method))
+            return &ops[i];
+    return NULL;
+}
+
+/* ---- HTTP ------------------------------------------------------------------ */
+
+typedef struct resp {
+    long status;
+    char *body;
+    size_t len;
+    char *headers;
+    size_t hlen;
+    json_t *json; /* parsed when the body is JSON */
+} resp;
+
+static size_t sink(char *p, size_t size, size_t n, void *cls)
+{
+    char **buf = cls;
+    size_t *len = (size_t *)(buf + 1);
+    size_t add = size * n;
+    char *b = realloc(*buf, *len + add + 1);
+    if (!b)
+        return 0;
+    memcpy(b + *len, p, add);
+    *len += add;
+    b[*len] = '\0';
+    *buf = b;
+    return add;
+}
+
+typedef struct chunked {
+    size_t left;
+} chunked;
+
+static size_t chunk_source(char *buf, size_t size, size_t n, void *cls)
+{
+    chunked *c = cls;
+    size_t k = size * n < c->left ? size * n : c->left;
+    memset(buf, ' ', k);
+    c->left -= k;
+    return k;
+}
+
+static void resp_free(resp *r)
+{
+    free(r->body);
+    free(r->headers);
+    json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+enum { AUTH_NONE = 0, AUTH_BEARER, AUTH_XKEY };
+
+/* When set, a transport failure gives status 0 instead of failing the
+ * test (for code that must reach a pthread_join first). */
+static int soft_curl_errors;
+
+/*
+ * One request. `doc_path` names the operation in openapi.yaml (e.g.
+ * "/entities/{id}"), or is NULL for paths that are not documented. The
+ * response must be documented there (a 405 for other methods), and its
+ * JSON must have the keys its schema requires.
+ */
+static resp request(const server *s, const char *method, const char *target,
+                    const char *doc_path, int auth, const char *const *headers,
+                    const char *body, long body_len, size_t chunked_len)
+{
+    char url[16384];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", s->port, target);
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    struct {
+        char *buf;
+        size_t len;
+    } out = {0}, hdr = {0};
+    struct curl_slist *h = NULL;
+    if (auth == AUTH_BEARER)
+        h = curl_slist_append(h, "Authorization: Bearer " KEY);
+    else if (auth == AUTH_XKEY)
+        h = curl_slist_append(h, "X-API-Key: " KEY2);
+    for (size_t i = 0; headers && headers[i]; i++)
+        h = curl_slist_append(h, headers[i]);
+    chunked ch = {chunked_len};
+    if (chunked_len) {
+        h = curl_slist_append(h, "Transfer-Encoding: chunked");
+        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, chunk_source);
+        curl_easy_setopt(c, CURLOPT_READDATA, &ch);
+    } else if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, body_len >= 0 ? body_len : (long)strlen(body));
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (!strcmp(method, "HEAD"))
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, sink);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &hdr);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+    CURLcode rc = curl_easy_perform(c);
+    resp r = {0};
+    if (rc != CURLE_OK && soft_curl_errors) {
+        fprintf(stderr, "%s %s on server %s: %s\n", method, target, s->name,
+                curl_easy_strerror(rc));
+        curl_easy_cleanup(c);
+        curl_slist_free_all(h);
+        free(out.buf);
+        free(hdr.buf);
+        return r;
+    }
+    if (rc != CURLE_OK)
+        fail_msg("%s %s on server %s: %s", method, target, s->name, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(h);
+    r.body = out.buf ? out.buf : strdup("");
+    r.len = out.len;
+    r.headers = hdr.buf ? hdr.buf : strdup("");
+    r.hlen = hdr.len;
+    if (strcasestr(r.headers, "Content-Type: application/json") && strcmp(method, "HEAD")) {
+        json_error_t e;
+        r.json = json_loadb(r.body, r.len, 0, &e);
+        if (!r.json)
+            fail_msg("%s %s: the body is not JSON: %s", method, target, e.text);
+        assert_true(r.len > 0 && r.body[r.len - 1] == '\n'); /* one line and a newline */
+        assert_null(memchr(r.body, '\n', r.len - 1));
+    }
+    if (r.status >= 400) {
+        /* errors: JSON {"error": {"code", "message"}}, no paths, no traces */
+        if (!r.json)
+            fail_msg("%s %s: error %ld is not JSON", method, target, r.status);
+        check_required("Error", r.json);
+        json_t *e = json_object_get(r.json, "error");
+        assert_true(json_is_string(json_object_get(e, "code")));
+        const char *msg = json_string_value(json_object_get(e, "message"));
+        assert_non_null(msg);
+        assert_null(strstr(msg, tmpdir));
+        assert_null(strstr(msg, "/work/"));
+        assert_null(strstr(msg, "/tmp/"));
+        assert_null(strstr(msg, ".c:"));
+    }
+    if (doc_path) {
+        const oa_op *op = op_for(doc_path, method);
+        if (!op && !strcmp(method, "HEAD"))
+            op = op_for(doc_path, "get");
+        if (!op) {
+            if (r.status != 405)
+                fail_msg("%s %s answered %ld; openapi.yaml has no %s there", method, target,
+                         r.status, method);
+        } else {
+            int k = 0;
+            while (k < op->n && op->codes[k] != r.status)
+                k++;
+            if (k == op->n)
+                fail_msg("%s %s answered %ld, which openapi.yaml does not document", method,
+                         doc_path, r.status);
+            if (op->schema[k][0] && strcmp(method, "HEAD"))
+                check_required(op->schema[k], r.json);
+        }
+    }
+    return r;
+}
+
+static resp get(const server *s, const char *target, const char *doc_path)
+{
+    return request(s, "GET", target, doc_path, AUTH_BEARER, NULL, NULL, -1, 0);
+}
+
+static resp post(const server *s, const char *target, const char *doc_path, const char *body)
+{
+    return request(s, "POST", target, doc_path, AUTH_BEARER, NULL, body, -1, 0);
+}
+
+static const char *error_code_of(const resp *r)
+{
+    return json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
+}
+
+static const char *error_message_of(const resp *r)
+{
+    return json_string_value(json_object_get(json_object_get(r->json, "error"), "message"));
+}
+
+static void expect_error(const resp *r, long status, const char *code)
+{
+    if (r->status != status)
+        fail_msg("expected %ld %s, got %ld: %s", status, code, r->status, r->body);
+    assert_string_equal(error_code_of(r), code);
+}
+
+static int has_header(const resp *r, const char *line)
+{
+    return strcasestr(r->headers, line) != NULL;
+}
+
+/* ---- fixtures ------------------------------------------------------------- */
+
+static char main_index[320];
+static cordon_index *main_idx;
+static size_t small_entities, b_entities;
+
+static cordon_index *build_index(const char *lists, const char *out_path)
+{
+    cordon_error err;
+    cordon_config *cfg = NULL;
+    char buf[1200];
+    if (cordon_config_read(lists, &cfg, &err))
+        fail_msg("%s", cordon_error_format(&err, buf, sizeof buf));
+    cordon_dataset *ds = cordon_dataset_new();
+    assert_non_null(ds);
+    if (cordon_dataset_load_config(ds, cfg, &err))
+        fail_msg("%s", cordon_error_format(&err, buf, sizeof buf));
+    cordon_index *idx = NULL;
+    if (cordon_index_build(ds, &idx, &err))
+        fail_msg("%s", cordon_error_format(&err, buf, sizeof buf));
+    cordon_dataset_free(ds);
+    cordon_config_free(cfg);
+    if (out_path && cordon_index_write(idx, out_path, &err))
+        fail_msg("%s", cordon_error_format(&err, buf, sizeof buf));
+    return idx;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    size_t n;
+    char *data = read_all(from, &n);
+    assert_non_null(data);
+    write_all(to, data, n);
+    free(data);
+}
+
+static const char un_xml[] = "data/lists/un_sc/2026-02-27/UN_consolidated.xml";
+
+static int setup(void **state)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/cordon-serve-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    atexit(kill_servers);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    openapi_read();
+
+    /* the keys file, made by the program itself */
+    char *line1 = NULL, *line2 = NULL;
+    const char *hk1[] = {"serve", "--hash-key", "ops", NULL};
+    const char *hk2[] = {"serve", "--hash-key", "batch-2", NULL};
+    assert_int_equal(run_cli(hk1, KEY "\n", &line1, NULL), 0);
+    assert_int_equal(run_cli(hk2, KEY2 "\n", &line2, NULL), 0);
+    char keys[600];
+    snprintf(keys, sizeof keys, "# test keys\n%s\n%s", line1, line2);
+    write_all(tmp_path("keys"), keys, strlen(keys));
+    free(line1);
+    free(line2);
+
+    /* the main index: the default snapshot when there is one */
+    const char *candidates[] = {getenv("CORDON_INDEX"), "build/default.cordon"};
+    for (size_t i = 0; i < 2 && !main_idx; i++) {
+        if (!candidates[i] || !*candidates[i])
+            continue;
+        if (cordon_index_open(candidates[i], &main_idx, NULL) == 0)
+            snprintf(main_index, sizeof main_index, "%s", candidates[i]);
+    }
+    if (!main_idx) {
+        snprintf(main_index, sizeof main_index, "%s", tmp_path("full.cordon"));
+        cordon_index_close(build_index("data/lists.conf", main_index));
+        assert_int_equal(cordon_index_open(main_index, &main_idx, NULL), 0);
+    }
+
+    /* the small lists: a copy of the UN list, which the tests break */
+    mkdir(tmp_path("un"), 0700);
+    copy_file(un_xml, tmp_path("un/UN_consolidated.xml"));
+    const char conf[] = "un_sc un_xml un/UN_consolidated.xml\n";
+    write_all(tmp_path("small.conf"), conf, sizeof conf - 1);
+    char cwd[512], cons[1400];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(cons, sizeof cons,
+             "un_sc un_xml un/UN_consolidated.xml\n"
+             "ofac_cons ofac_csv %s/data/lists/ofac_consolidated/csv_set_2025-12/cons_prim.csv "
+             "%s/data/lists/ofac_consolidated/csv_set_2025-12/cons_alt.csv\n",
+             cwd, cwd);
+    write_all(tmp_path("b.conf"), cons, strlen(cons));
+    cordon_index *a = build_index(tmp_path("small.conf"), tmp_path("a.cordon"));
+    small_entities = cordon_index_entity_count(a);
+    cordon_index_close(a);
+    cordon_index *b = build_index(tmp_path("b.conf"), tmp_path("b.cordon"));
+    b_entities = cordon_index_entity_count(b);
+    cordon_index_close(b);
+    copy_file(tmp_path("a.cordon"), tmp_path("serve.cordon"));
+
+    const char *main_args[] = {"--index", main_index, "--keys", tmp_path("keys"), NULL};
+    server_start(&s_main, main_args);
+    const char *small_args[] = {"--lists", tmp_path("small.conf"), "--keys", tmp_path("keys"),
+                                "--timeout", "1", NULL};
+    server_start(&s_small, small_args);
+    const char *snap_args[] = {"--index", tmp_path("serve.cordon"), "--keys", tmp_path("keys"),
+                               "--threads", "1", "--per-ip", "3", NULL};
+    server_start(&s_snap, snap_args);
+    const char *open_args[] = {"--index", tmp_path("a.cordon"), "--no-auth", "--quiet", NULL};
+    server_start(&s_open, open_args);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    int bad = 0;
+    bad |= server_stop(&s_main) != 0;
+    bad |= server_stop(&s_small) != 0;
+    bad |= server_stop(&s_snap) != 0;
+    bad |= server_stop(&s_open) != 0;
+    cordon_index_close(main_idx);
+    curl_global_cleanup();
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (strncmp(tmpdir, "/tmp/cordon-serve-", 18) == 0 && system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return bad ? -1 : 0;
+}
+
+/* ---- tests ----------------------------------------------------------------- */
+
+static void test_hash_key(void **state)
+{
+    char *out = NULL, *err = NULL;
+    const char *args[] = {"serve", "--hash-key", "ops", NULL};
+    assert_int_equal(run_cli(args, "s3cret\n", &out, NULL), 0);
+    unsigned char h[32];
+    unsigned int n = 0;
+    assert_int_equal(EVP_Digest("s3cret", 6, h, &n, EVP_sha256(), NULL), 1);
+    char want[100] = "ops ";
+    for (int i = 0; i < 32; i++)
+        sprintf(want + 4 + 2 * i, "%02x", h[i]);
+    strcat(want, "\n");
+    assert_string_equal(out, want);
+    free(out);
+    const char *bad_id[] = {"serve", "--hash-key", "no spaces", NULL};
+    assert_int_equal(run_cli(bad_id, "x\n", NULL, &err), 2);
+    assert_non_null(strstr(err, "key id"));
+    free(err);
+    assert_int_equal(run_cli(args, "\n", NULL, &err), 2);
+    free(err);
+}
+
+static void test_start_refusals(void **state)
+{
+    char *err = NULL;
+    const char *wide[] = {"serve", "--index", main_index, "--no-auth", "--bind", "0.0.0.0",
+                          "--port", "0", NULL};
+    assert_int_equal(run_cli(wide, NULL, NULL, &err), 2);
+    assert_non_null(strstr(err, "only allowed on a loopback address"));
+    free(err);
+    const char *nokeys[] = {"serve", "--index", main_index, "--port", "0", NULL};
+    assert_int_equal(run_cli(nokeys, NULL, NULL, &err), 2);
+    assert_non_null(strstr(err, "no API keys"));
+    free(err);
+    const char bad[] = "ops 625faa3fbbc3d2bd9d6ee7678d04cc5339cb33dc68d9b58451853d60046e226a\n"
+                       "broken deadbeef\n";
+    write_all(tmp_path("badkeys"), bad, sizeof bad - 1);
+    const char *badkeys[] = {"serve", "--index", main_index, "--keys", tmp_path("badkeys"),
+                             "--port", "0", NULL};
+    assert_int_equal(run_cli(badkeys, NULL, NULL, &err), 2);
+    assert_non_null(strstr(err, "badkeys:2: expected \"KEY_ID SHA256HEX\""));
+    free(err);
+    const char *both[] = {"serve", "--index", main_index, "--lists", "data/lists.conf",
+                          "--no-auth", "--port", "0", NULL};
+    assert_int_equal(run_cli(both, NULL, NULL, &err), 2);
+    assert_non_null(strstr(err, "exactly one of --index"));
+    free(err);
+    const char *corrupt[] = {"serve", "--index", tmp_path("keys"), "--no-auth", "--port", "0",
+                             NULL};
+    assert_int_equal(run_cli(corrupt, NULL, NULL, &err), 2);
+    assert_non_null(strstr(err, "cannot load the index"));
+    free(err);
+}
+
+static void test_healthz_is_public(void **state)
+{
+    resp r = request(&s_main, "GET", "/healthz", "/healthz", AUTH_NONE, NULL, NULL, -1, 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "status")), "ok");
+    assert_int_equal(json_integer_value(json_object_get(r.json, "entities")),
+                     cordon_index_entity_count(main_idx));
+    assert_int_equal(json_integer_value(json_object_get(r.json, "generation")), 1);
+    resp_free(&r);
+    r = request(&s_main, "HEAD", "/healthz", "/healthz", AUTH_NONE, NULL, NULL, -1, 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.len, 0);
+    resp_free(&r);
+}
+
+static void test_auth(void **state)
+{
+    /* every endpoint but /healthz and the page answers 401 without a key */
+    static const struct {
+        const char *method, *target, *doc;
+    } guarded[] = {
+        {"GET", "/search?q=Kim+Jong+Un", "/search"},
+        {"POST", "/match", "/match"},
+        {"GET", "/entities/ofac_sdn:20157", "/entities/{id}"},
+        {"GET", "/lists", "/lists"},
+        {"GET", "/metrics", "/metrics"},
+        {"POST", "/admin/reload", "/admin/reload"},
+    };
+    const char *bad_bearer[] = {"Authorization: Bearer wrong-key", NULL};
+    const char *bad_x[] = {"X-API-Key: " KEY "x", NULL};
+    const char *basic[] = {"Authorization: Basic b3BzOnMzY3JldA==", NULL};
+    const char *lower[] = {"authorization: bearer " KEY, NULL};
+    for (size_t i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
+        const char *body = !strcmp(guarded[i].method, "POST") ? "{}" : NULL;
+        resp r = request(&s_main, guarded[i].method, guarded[i].target, guarded[i].doc,
+                         AUTH_NONE, NULL, body, -1, 0);
+        expect_error(&r, 401, "unauthorized");
+        assert_true(has_header(&r, "WWW-Authenticate: Bearer"));
+        assert_non_null(strstr(error_message_of(&r), "API key is required"));
+        resp_free(&r);
+        const char *const *wrong[] = {bad_bearer, bad_x, basic};
+        for (size_t k = 0; k < 3; k++) {
+            r = request(&s_main, guarded[i].method, guarded[i].target, guarded[i].doc,
+                        AUTH_NONE, wrong[k], body, -1, 0);
+            expect_error(&r, 401, "unauthorized");
+            resp_free(&r);
+        }
+    }
+    /* both header forms work, with either key; scheme and header names
+     * are case-insensitive */
+    resp r = request(&s_main, "GET", "/lists", "/lists", AUTH_BEARER, NULL, NULL, -1, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = request(&s_main, "GET", "/lists", "/lists", AUTH_XKEY, NULL, NULL, -1, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = request(&s_main, "GET", "/lists", "/lists", AUTH_NONE, lower, NULL, -1, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    /* the page and its files need no key */
+    static const struct {
+        const char *path, *type;
+    } page[] = {{"/", "text/html"}, {"/app.js", "text/javascript"},
+                {"/style.css", "text/css"}, {"/favicon.svg", "image/svg+xml"}};
+    for (size_t i = 0; i < 4; i++) {
+        r = request(&s_main, "GET", page[i].path, page[i].path, AUTH_NONE, NULL, NULL, -1, 0);
+        assert_int_equal(r.status, 200);
+        char ct[80];
+        snprintf(ct, sizeof ct, "Content-Type: %s", page[i].type);
+        assert_true(has_header(&r, ct));
+        assert_true(has_header(&r, "Content-Security-Policy: default-src 'none'"));
+        assert_true(r.len > 100);
+        resp_free(&r);
+    }
+    /* the page loads nothing from elsewhere */
+    r = request(&s_main, "GET", "/", "/", AUTH_NONE, NULL, NULL, -1, 0);
+    assert_null(strstr(r.body, "http://"));
+    assert_null(strstr(r.body, "https://"));
+    assert_null(strstr(r.body, "//cdn"));
+    resp_free(&r);
+}
+
+/* The first line `cordon screen` prints for these arguments. */
+static char *cli_screen(const char *const *extra)
+{
+    const char *args[24] = {"screen", "--json", "--index", main_index};
+    size_t n = 4;
+    for (size_t i = 0; extra[i]; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    char *out = NULL;
+    int rc = run_cli(args, NULL, &out, NULL);
+    assert_true(rc == 0 || rc == 1);
+    return out;
+}
+
+static void test_search_equals_cli(void **state)
+{
+    resp r = get(&s_main, "/search?q=Kim+Jong+Un", "/search");
+    assert_int_equal(r.status, 200);
+    const char *args1[] = {"Kim Jong Un", NULL};
+    char *out = cli_screen(args1);
+    assert_string_equal(r.body, out);
+    free(out);
+    json_t *m0 = json_array_get(json_object_get(r.json, "matches"), 0);
+    assert_string_equal(json_string_value(json_object_get(m0, "id")), "ofac_sdn:20157");
+    check_required("Match", m0);
+    check_required("Explanation", json_object_get(m0, "explanation"));
+    resp_free(&r);
+
+    /* every option, in URL form and as CLI options */
+    r = get(&s_main,
+            "/search?q=Kim%20Jong-un&type=person&dob=1984-01-08&country=KP&threshold=0.9&limit=3",
+            "/search");
+    assert_int_equal(r.status, 200);
+    const char *args2[] = {"--type", "person", "--dob", "1984-01-08", "--country", "KP",
+                           "--threshold", "0.9", "--limit", "3", "Kim Jong-un", NULL};
+    out = cli_screen(args2);
+    assert_string_equal(r.body, out);
+    free(out);
+    m0 = json_array_get(json_object_get(r.json, "matches"), 0);
+    assert_string_equal(json_string_value(json_object_get(m0, "id")), "ofac_sdn:20157");
+    assert_true(json_array_size(json_object_get(r.json, "matches")) <= 3);
+    resp_free(&r);
+
+    /* UTF-8 names, and an identifier alone */
+    r = get(&s_main, "/search?q=%EA%B9%80%EC%A0%95%EC%9D%80", "/search");
+    assert_int_equal(r.status, 200);
+    const char *args3[] = {"김정은", NULL};
+    out = cli_screen(args3);
+    assert_string_equal(r.body, out);
+    free(out);
+    resp_free(&r);
+    r = get(&s_main, "/search?q=Graceful&type=vessel&algorithm=default", "/search");
+    assert_int_equal(r.status, 200);
+    m0 = json_array_get(json_object_get(r.json, "matches"), 0);
+    assert_string_equal(json_string_value(json_object_get(m0, "id")), "ofac_sdn:37444");
+    resp_free(&r);
+    r = get(&s_main, "/search?id=IMO%201011551", "/search");
+    assert_int_equal(r.status, 200);
+    m0 = json_array_get(json_object_get(r.json, "matches"), 0);
+    assert_string_equal(json_string_value(json_object_get(m0, "id")), "ofac_sdn:37444");
+    resp_free(&r);
+    /* no match is a 200 with an empty list */
+    r = get(&s_main, "/search?q=Zyxwv+Qqqqq+Jjjjjjj", "/search");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "matches")), 0);
+    resp_free(&r);
+}
+
+static void test_search_errors(void **state)
+{
+    static const struct {
+        const char *target;
+        long status;
+        const char *code, *says;
+    } cases[] = {
+        {"/search", 400, "bad_request", "q (the name to screen) is required"},
+        {"/search?name=Kim", 400, "bad_request", "unknown parameter \"name\""},
+        {"/search?q=Kim&q=Jong", 400, "bad_request", "\"q\" is given twice"},
+        {"/search?q=%FF%FEabc", 400, "bad_request", "UTF-8"},
+        {"/search?q=", 422, "unprocessable", ""},
+        {"/search?q=%21%21%21", 422, "unprocessable", ""},
+        {"/search?q=Kim&type=ship-or-plane", 422, "unprocessable", "type must be"},
+        {"/search?q=Kim&dob=yesterday", 422, "unprocessable", "dob is not a date"},
+        {"/search?q=Kim&dob=1984-02-30", 422, "unprocessable", "dob is not a date"},
+        {"/search?q=Kim&country=Atlantis", 422, "unprocessable", "country"},
+        {"/search?q=Kim&threshold=0", 422, "unprocessable", "threshold"},
+        {"/search?q=Kim&threshold=1.5", 422, "unprocessable", "threshold"},
+        {"/search?q=Kim&threshold=high", 422, "unprocessable", "threshold"},
+        {"/search?q=Kim&limit=0", 422, "unprocessable", "limit"},
+        {"/search?q=Kim&limit=1001", 422, "unprocessable", "limit"},
+        {"/search?q=Kim&limit=2.5", 422, "unprocessable", "limit"},
+        {"/search?q=Kim&algorithm=magic", 422, "unprocessable", "algorithm"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        resp r = get(&s_main, cases[i].target, "/search");
+        if (r.status != cases[i].status)
+            fail_msg("%s: expected %ld, got %ld: %s", cases[i].target, cases[i].status,
+                     r.status, r.body);
+        expect_error(&r, cases[i].status, cases[i].code);
+        if (!strstr(error_message_of(&r), cases[i].says))
+            fail_msg("%s: message \"%s\" lacks \"%s\"", cases[i].target, error_message_of(&r),
+                     cases[i].says);
+        resp_free(&r);
+    }
+    /* a name over 4,096 bytes within the 8 KiB target: 413 from the engine */
+    char target[8192];
+    strcpy(target, "/search?q=");
+    size_t n = strlen(target);
+    for (int i = 0; i < 5000; i++)
+        target[n++] = i % 6 == 5 ? '+' : 'a';
+    target[n] = '\0';
+    resp r = get(&s_main, target, "/search");
+    expect_error(&r, 413, "too_large");
+    resp_free(&r);
+    /* a request target over 8 KiB: 413 before anything else */
+    char *big = malloc(20000);
+    assert_non_null(big);
+    strcpy(big, "/search?q=");
+    n = strlen(big);
+    memset(big + n, 'b', 12000);
+    big[n + 12000] = '\0';
+    r = get(&s_main, big, "/search");
+    expect_error(&r, 413, "too_large");
+    assert_non_null(strstr(error_message_of(&r), "8192"));
+    resp_free(&r);
+    free(big);
+}
+
+static void test_entities(void **state)
+{
+    resp r = get(&s_main, "/entities/ofac_sdn:20157", "/entities/{id}");
+    assert_int_equal(r.status, 200);
+    /* exactly the library's JSON of the record in the same index */
+    size_t i;
+    assert_int_equal(cordon_index_find(main_idx, "ofac_sdn:20157", 14, &i), 0);
+    cordon_entity *e = NULL;
+    assert_int_equal(cordon_index_entity(main_idx, i, &e, NULL), 0);
+    char *want = cordon_entity_json(e);
+    assert_non_null(want);
+    assert_int_equal(r.len, strlen(want) + 1);
+    assert_memory_equal(r.body, want, strlen(want));
+    cordon_free(want);
+    cordon_entity_free(e);
+    json_t *names = json_object_get(r.json, "names");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(names, 0), "name")),
+                        "KIM, Jong Un");
+    json_t *dob = json_array_get(json_object_get(r.json, "birth_dates"), 0);
+    assert_string_equal(json_string_value(json_object_get(dob, "date")), "1984-01-08");
+    check_required("Entity", r.json);
+    resp_free(&r);
+    /* the colon may come percent-encoded */
+    r = get(&s_main, "/entities/ofac_sdn%3A20157", "/entities/{id}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    static const char *const missing[] = {"/entities/ofac_sdn:99999999", "/entities/nothing",
+                                          "/entities/", "/entities/%00x"};
+    for (size_t k = 0; k < 4; k++) {
+        r = get(&s_main, missing[k], "/entities/{id}");
+        expect_error(&r, 404, "not_found");
+        resp_free(&r);
+    }
+}
+
+static void test_lists(void **state)
+{
+    resp r = get(&s_main, "/lists", "/lists");
+    assert_int_equal(r.status, 200);
+    json_t *index = json_object_get(r.json, "index");
+    check_required("IndexInfo", index);
+    assert_string_equal(json_string_value(json_object_get(index, "hash")),
+                        cordon_index_hash(main_idx));
+    assert_int_equal(json_integer_value(json_object_get(index, "entities")),
+                     cordon_index_entity_count(main_idx));
+    assert_int_equal(json_integer_value(json_object_get(index, "names")),
+                     cordon_index_name_count(main_idx));
+    assert_string_equal(json_string_value(json_object_get(index, "origin")), "snapshot");
+    json_t *sources = json_object_get(r.json, "sources");
+    assert_int_equal(json_array_size(sources), cordon_index_source_count(main_idx));
+    for (size_t i = 0; i < json_array_size(sources); i++) {
+        json_t *s = json_array_get(sources, i);
+        const cordon_source_info *info = cordon_index_source(main_idx, i);
+        check_required("Source", s);
+        assert_string_equal(json_string_value(json_object_get(s, "source")), info->name);
+        assert_string_equal(json_string_value(json_object_get(s, "format")),
+                            cordon_format_name(info->format));
+        assert_string_equal(json_string_value(json_object_get(s, "sha256")), info->sha256);
+        assert_int_equal(json_integer_value(json_object_get(s, "entities")), info->n_entities);
+        assert_int_equal(json_integer_value(json_object_get(s, "names")), info->n_names);
+        if (info->published)
+            assert_string_equal(json_string_value(json_object_get(s, "published")),
+                                info->published);
+        else
+            assert_true(json_is_null(json_object_get(s, "published")));
+        json_t *files = json_object_get(s, "files");
+        assert_int_equal(json_array_size(files), info->n_files);
+        for (size_t k = 0; k < json_array_size(files); k++)
+            assert_null(strchr(json_string_value(json_array_get(files, k)), '/'));
+        assert_int_equal(json_array_size(json_object_get(s, "warnings")), info->n_warnings);
+    }
+    json_t *reload = json_object_get(r.json, "reload");
+    check_required("ReloadStatus", reload);
+    assert_string_equal(json_string_value(json_object_get(reload, "status")), "none");
+    assert_true(json_is_null(json_object_get(reload, "error")));
+    resp_free(&r);
+}
+
+static const char match_body[] =
+    "{\"queries\": {"
+    "\"kim\": {\"schema\": \"Person\", \"properties\": {\"name\": [\"Kim Jong Un\"], "
+    "\"birthDate\": [\"1984-01-08\"], \"nationality\": [\"kp\"]}},"
+    "\"yacht\": {\"schema\": \"Vessel\", \"properties\": {\"name\": [\"Graceful\"]}},"
+    "\"imo\": {\"schema\": \"Vessel\", \"properties\": {\"imoNumber\": [\"IMO 1011551\"]}},"
+    "\"parts\": {\"schema\": \"Person\", \"properties\": {\"firstName\": [\"Jong Un\"], "
+    "\"lastName\": [\"Kim\"]}},"
+    "\"nobody\": {\"schema\": \"Person\", \"properties\": {\"name\": [\"Zyxwv Qqqqq Jjjjjjj\"]}}"
+    "}}";
+
+static json_t *first_result(json_t *doc, const char *key)
+{
+    json_t *q = json_object_get(json_object_get(doc, "responses"), key);
+    assert_non_null(q);
+    check_required("MatchQueryResponse", q);
+    return json_array_get(json_object_get(q, "results"), 0);
+}
+
+static void test_match(void **state)
+{
+    resp r = post(&s_main, "/match", "/match", match_body);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_object_size(json_object_get(r.json, "responses")), 5);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "limit")), 5);
+    json_t *kim = first_result(r.json, "kim");
+    check_required("MatchResult", kim);
+    check_required("Explanation", json_object_get(kim, "explanation"));
+    assert_string_equal(json_string_value(json_object_get(kim, "id")), "ofac_sdn:20157");
+    assert_string_equal(json_string_value(json_object_get(kim, "caption")), "KIM, Jong Un");
+    assert_string_equal(json_string_value(json_object_get(kim, "schema")), "Person");
+    assert_true(json_is_true(json_object_get(kim, "match")));
+    assert_string_equal(json_string_value(json_array_get(json_object_get(kim, "datasets"), 0)),
+                        "ofac_sdn");
+    /* the same score /search gives for the same name, type, date and country */
+    resp s = get(&s_main, "/search?q=Kim+Jong+Un&type=person&dob=1984-01-08&country=KP",
+                 "/search");
+    json_t *m0 = json_array_get(json_object_get(s.json, "matches"), 0);
+    assert_string_equal(json_string_value(json_object_get(m0, "id")), "ofac_sdn:20157");
+    assert_true(fabs(json_number_value(json_object_get(m0, "score")) -
+                     json_number_value(json_object_get(kim, "score"))) < 1e-4);
+    assert_true(json_equal(json_object_get(m0, "explanation"),
+                           json_object_get(kim, "explanation")));
+    resp_free(&s);
+    /* the query is echoed */
+    json_t *q = json_object_get(json_object_get(json_object_get(r.json, "responses"), "kim"),
+                                "query");
+    assert_string_equal(json_string_value(json_object_get(q, "schema")), "Person");
+    json_t *yacht = first_result(r.json, "yacht");
+    assert_string_equal(json_string_value(json_object_get(yacht, "id")), "ofac_sdn:37444");
+    assert_string_equal(json_string_value(json_object_get(yacht, "schema")), "Vessel");
+    json_t *imo = first_result(r.json, "imo");
+    assert_string_equal(json_string_value(json_object_get(imo, "id")), "ofac_sdn:37444");
+    assert_true(json_is_true(json_object_get(imo, "match")));
+    json_t *parts = first_result(r.json, "parts");
+    assert_string_equal(json_string_value(json_object_get(parts, "id")), "ofac_sdn:20157");
+    json_t *nobody = json_object_get(json_object_get(r.json, "responses"), "nobody");
+    json_t *res = json_object_get(nobody, "results");
+    for (size_t i = 0; i < json_array_size(res); i++)
+        assert_true(json_is_false(json_object_get(json_array_get(res, i), "match")));
+    resp_free(&r);
+
+    /* parameters: a higher cutoff trims, limit 1 keeps one */
+    r = post(&s_main, "/match?limit=1&threshold=0.95&cutoff=0.9&algorithm=logic-v1", "/match",
+             match_body);
+    assert_int_equal(r.status, 200);
+    json_t *rs = json_object_get(json_object_get(json_object_get(r.json, "responses"), "kim"),
+                                 "results");
+    assert_int_equal(json_array_size(rs), 1);
+    assert_int_equal(json_array_size(json_object_get(
+                         json_object_get(json_object_get(r.json, "responses"), "nobody"),
+                         "results")),
+                     0);
+    resp_free(&r);
+
+    /* 1,000 queries are served */
+    size_t cap = 1100 * 120, n = 0;
+    char *many = malloc(cap);
+    assert_non_null(many);
+    n += (size_t)sprintf(many + n, "{\"queries\":{");
+    for (int i = 0; i < 1000; i++)
+        n += (size_t)sprintf(many + n, "%s\"q%d\":{\"schema\":\"Person\",\"properties\":"
+                                       "{\"name\":[\"Ivan Petrov %d\"]}}",
+                             i ? "," : "", i, i);
+    strcpy(many + n, "}}");
+    r = post(&s_main, "/match", "/match", many);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_object_size(json_object_get(r.json, "responses")), 1000);
+    resp_free(&r);
+    free(many);
+}
+
+static void test_match_errors(void **state)
+{
+    static const struct {
+        const char *target, *body;
+        long status;
+        const char *code, *says;
+    } cases[] = {
+        {"/match", "{\"queries\": {", 400, "bad_request", "malformed JSON at line 1"},
+        {"/match", "", 400, "bad_request", "must be JSON"},
+        {"/match", "{\"queries\": {}, \"queries\": {}}", 400, "bad_request", "malformed JSON"},
+        {"/match", "[1, 2]", 422, "unprocessable", "\"queries\" object"},
+        {"/match", "{\"q\": {}}", 422, "unprocessable", "\"queries\" object"},
+        {"/match", "{\"queries\": {}}", 422, "unprocessable", "1 to 1000 queries"},
+        {"/match", "{\"queries\": {\"a\": 5}}", 422, "unprocessable", "query \"a\" is not an object"},
+        {"/match", "{\"queries\": {\"a\": {\"properties\": {}}}}", 422, "unprocessable",
+         "has no \"schema\""},
+        {"/match", "{\"queries\": {\"a\": {\"schema\": \"Thing\", \"properties\": {}}}}", 422,
+         "unprocessable", "schema must be"},
+        {"/match", "{\"queries\": {\"a\": {\"schema\": \"Person\"}}}", 422, "unprocessable",
+         "no \"properties\""},
+        {"/match", "{\"queries\": {\"a\": {\"schema\": \"Person\", \"properties\": {}}}}", 422,
+         "unprocessable", "no name and no identifier"},
+        {"/match", "{\"queries\": {\"a\": {\"schema\": \"Person\", \"properties\": {\"name\": "
+                   "[1]}}}}", 422, "unprocessable", "name must be an array of strings"},
+        {"/match", "{\"queries\": {\"a\": {\"schema\": \"Person\", \"properties\": {\"name\": "
+                   "[\"Kim\"], \"birthDate\": [\"soon\"]}}}}", 422, "unprocessable",
+         "birthDate is not a date"},
+        {"/match", "{\"queries\": {\"a\": {\"schema\": \"Person\", \"properties\": {\"name\": "
+                   "[\"Kim\"], \"nationality\": [\"Atlantis\"]}}}}", 422, "unprocessable",
+         "nationality is not a known country"},
+        {"/match", "{\"queries\": {\"a\": {\"schema\": \"Person\", \"properties\": {\"name\": "
+                   "[\"!!!\"]}}}}", 422, "unprocessable", "query \"a\""},
+        {"/match?threshold=2", "{\"queries\": {}}", 422, "unprocessable", "threshold"},
+        {"/match?limit=0", "{\"queries\": {}}", 422, "unprocessable", "limit"},
+        {"/match?algorithm=magic", "{\"queries\": {}}", 422, "unprocessable", "algorithm"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        resp r = post(&s_main, cases[i].target, "/match", cases[i].body);
+        if (r.status != cases[i].status)
+            fail_msg("%s %s: expected %ld, got %ld: %s", cases[i].target, cases[i].body,
+                     cases[i].status, r.status, r.body);
+        expect_error(&r, cases[i].status, cases[i].code);
+        if (!strstr(error_message_of(&r), cases[i].says))
+            fail_msg("%s: message \"%s\" lacks \"%s\"", cases[i].body, error_message_of(&r),
+                     cases[i].says);
+        resp_free(&r);
+    }
+    /* 1,001 queries */
+    size_t cap = 1100 * 100, n = 0;
+    char *many = malloc(cap);
+    assert_non_null(many);
+    n += (size_t)sprintf(many + n, "{\"queries\":{");
+    for (int i = 0; i < 1001; i++)
+        n += (size_t)sprintf(many + n, "%s\"q%d\":{\"schema\":\"Person\",\"properties\":"
+                                       "{\"name\":[\"A B\"]}}", i ? "," : "", i);
+    strcpy(many + n, "}}");
+    resp r = post(&s_main, "/match", "/match", many);
+    expect_error(&r, 413, "too_large");
+    resp_free(&r);
+    free(many);
+    /* a body over 2 MiB, announced: refused before it is sent */
+    size_t big_len = (2u << 20) + 1;
+    char *big = malloc(big_len);
+    assert_non_null(big);
+    memset(big, ' ', big_len);
+    const char *expect[] = {"Expect: 100-continue", "Content-Type: application/json", NULL};
+    r = request(&s_main, "POST", "/match", "/match", AUTH_BEARER, expect, big, (long)big_len, 0);
+    expect_error(&r, 413, "too_large");
+    assert_true(has_header(&r, "Connection: close"));
+    resp_free(&r);
+    free(big);
+    /* and over 2 MiB chunked, with no length: read, dropped, refused */
+    r = request(&s_main, "POST", "/match", "/match", AUTH_BEARER, NULL, NULL, -1,
+                (2u << 20) + 100000);
+    expect_error(&r, 413, "too_large");
+    resp_free(&r);
+    /* a body just under the limit is read (and is not JSON) */
+    r = request(&s_main, "POST", "/match", "/match", AUTH_BEARER, NULL, NULL, -1, 100000);
+    expect_error(&r, 400, "bad_request");
+    resp_free(&r);
+}
+
+static void test_methods_and_paths(void **state)
+{
+    static const struct {
+        const char *method, *target, *doc, *allow;
+    } cases[] = {
+        {"GET", "/match", "/match", "Allow: POST"},
+        {"PUT", "/match", "/match", "Allow: POST"},
+        {"DELETE", "/search?q=x", "/search", "Allow: GET, HEAD"},
+        {"POST", "/lists", "/lists", "Allow: GET, HEAD"},
+        {"GET", "/admin/reload", "/admin/reload", "Allow: POST"},
+        {"POST", "/", "/", "Allow: GET, HEAD"},
+        {"PATCH", "/entities/ofac_sdn:20157", "/entities/{id}", "Allow: GET, HEAD"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        resp r = request(&s_main, cases[i].method, cases[i].target, cases[i].doc, AUTH_BEARER,
+                         NULL, NULL, -1, 0);
+        expect_error(&r, 405, "method_not_allowed");
+        assert_true(has_header(&r, cases[i].allow));
+        resp_free(&r);
+    }
+    static const char *const nowhere[] = {"/nope", "/search/", "/admin", "/index.html",
+                                          "/entities", "/../etc/passwd", "/%2e%2e/"};
+    for (size_t i = 0; i < sizeof nowhere / sizeof nowhere[0]; i++) {
+        resp r = get(&s_main, nowhere[i], NULL);
+        expect_error(&r, 404, "not_found");
+        resp_free(&r);
+    }
+    /* an unknown path is 404 even without a key (nothing to protect) */
+    resp r = request(&s_main, "GET", "/nope", NULL, AUTH_NONE, NULL, NULL, -1, 0);
+    expect_error(&r, 404, "not_found");
+    resp_free(&r);
+}
+
+/* Every path and method of openapi.yaml is served, with its 200. */
+static void test_openapi_routes(void **state)
+{
+    for (int i = 0; i < n_ops; i++) {
+        char target[128];
+        snprintf(target, sizeof target, "%s", ops[i].path);
+        char *brace = strstr(target, "{id}");
+        if (brace)
+            strcpy(brace, "ofac_sdn:20157");
+        if (!strcmp(target, "/search"))
+            strcat(target, "?q=Kim+Jong+Un");
+        const char *body = NULL;
+        if (!strcmp(ops[i].path, "/match"))
+            body = match_body;
+        resp r = request(&s_main, !strcmp(ops[i].method, "get") ? "GET" : "POST", target,
+                         ops[i].path, AUTH_BEARER, NULL, body, -1, 0);
+        if (r.status != 200)
+            fail_msg("%s %s: %ld %s", ops[i].method, target, r.status, r.body);
+        resp_free(&r);
+    }
+    /* the snapshot reload above worked and was counted */
+    resp r = get(&s_main, "/lists", "/lists");
+    json_t *reload = json_object_get(r.json, "reload");
+    assert_string_equal(json_string_value(json_object_get(reload, "status")), "ok");
+    assert_int_equal(json_integer_value(json_object_get(reload, "ok")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "index"),
+                                                        "generation")), 2);
+    /* the same snapshot gives the same index */
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "index"),
+                                                          "hash")),
+                        cordon_index_hash(main_idx));
+    resp_free(&r);
+}
+
+/* The value of one sample line of /metrics, or -1 when absent. */
+static double metric(const char *text, const char *series)
+{
+    size_t n = strlen(series);
+    for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (!strncmp(p, series, n) && p[n] == ' ')
+            return atof(p + n + 1);
+    return -1;
+}
+
+static void test_metrics(void **state)
+{
+    resp m1 = get(&s_main, "/metrics", "/metrics");
+    assert_int_equal(m1.status, 200);
+    assert_true(has_header(&m1, "Content-Type: text/plain; version=0.0.4"));
+    /* known traffic between two scrapes */
+    for (int i = 0; i < 3; i++) {
+        resp r = get(&s_main, "/search?q=Vladimir+Putin", "/search");
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+    }
+    resp r = get(&s_main, "/search?q=Kim&limit=0", "/search");
+    resp_free(&r);
+    for (int i = 0; i < 2; i++) {
+        r = request(&s_main, "GET", "/lists", "/lists", AUTH_NONE, NULL, NULL, -1, 0);
+        resp_free(&r);
+    }
+    resp m2 = get(&s_main, "/metrics", "/metrics");
+    const char *a = m1.body, *b = m2.body;
+    const char *s200 = "cordon_http_requests_total{endpoint=\"search\",status=\"200\"}";
+    const char *s422 = "cordon_http_requests_total{endpoint=\"search\",status=\"422\"}";
+    const char *l401 = "cordon_http_requests_total{endpoint=\"lists\",status=\"401\"}";
+    const char *mx = "cordon_http_requests_total{endpoint=\"metrics\",status=\"200\"}";
+    assert_int_equal(metric(b, s200) - metric(a, s200), 3);
+    assert_int_equal(metric(b, s422) - metric(a, s422), 1);
+    assert_int_equal(metric(b, l401) - fmax(metric(a, l401), 0), 2);
+    assert_int_equal(metric(b, mx) - fmax(metric(a, mx), 0), 1); /* the first scrape */
+    const char *sc = "cordon_screenings_total";
+    assert_int_equal(metric(b, sc) - metric(a, sc), 3);
+    const char *mt = "cordon_screenings_matched_total";
+    assert_int_equal(metric(b, mt) - metric(a, mt), 3);
+    assert_true(metric(b, "cordon_matches_total") - metric(a, "cordon_matches_total") >= 3);
+    /* the histogram: cumulative buckets, +Inf == count, for every endpoint */
+    static const char *const eps[] = {"page", "search", "match", "entities", "lists",
+                                      "healthz", "metrics", "reload", "other"};
+    for (size_t e = 0; e < 9; e++) {
+        char series[160];
+        double prev = 0;
+        static const char *const les[] = {"0.0001", "0.00025", "0.0005", "0.001", "0.0025",
+                                          "0.005", "0.01", "0.025", "0.05", "0.1", "0.25",
+                                          "0.5", "1", "2.5", "5", "10", "+Inf"};
+        for (size_t k = 0; k < 17; k++) {
+            snprintf(series, sizeof series,
+                     "cordon_http_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%s\"}",
+                     eps[e], les[k]);
+            double v = metric(b, series);
+            assert_true(v >= prev);
+            prev = v;
+        }
+        snprintf(series, sizeof series,
+                 "cordon_http_request_duration_seconds_count{endpoint=\"%s\"}", eps[e]);
+        assert_true(metric(b, series) == prev);
+    }
+    /* list ages from the published dates */
+    time_t now = time(NULL);
+    for (size_t i = 0; i < cordon_index_source_count(main_idx); i++) {
+        const cordon_source_info *s = cordon_index_source(main_idx, i);
+        char series[160];
+        snprintf(series, sizeof series, "cordon_list_age_seconds{source=\"%s\"}", s->name);
+        double age = metric(b, series);
+        if (!s->published) {
+            assert_true(age == -1);
+            continue;
+        }
+        int y, mo, d;
+        assert_int_equal(sscanf(s->published, "%d-%d-%d", &y, &mo, &d), 3);
+        struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d};
+        double want = (double)(now - timegm(&tm));
+        assert_true(fabs(age - want) <= 5);
+        snprintf(series, sizeof series, "cordon_list_entities{source=\"%s\"}", s->name);
+        assert_int_equal(metric(b, series), s->n_entities);
+    }
+    char info[200];
+    snprintf(info, sizeof info, "cordon_index_info{hash=\"%s\",origin=\"snapshot\"}",
+             cordon_index_hash(main_idx));
+    assert_int_equal(metric(b, info), 1);
+    assert_true(metric(b, "cordon_reloads_total{result=\"ok\"}") >= 0);
+    assert_true(metric(b, "cordon_reloads_total{result=\"failed\"}") >= 0);
+    assert_int_equal(metric(b, "cordon_index_entities"), cordon_index_entity_count(main_idx));
+    resp_free(&m1);
+    resp_free(&m2);
+}
+
+/* A raw TCP connection to a server. */
+static int connect_to(const server *s)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    return fd;
+}
+
+/* True when the server has closed the connection (within wait_ms). */
+static int closed_by_server(int fd, int wait_ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, wait_ms) <= 0)
+        return 0;
+    char buf[512];
+    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+static void test_slow_client(void **state)
+{
+    /* "small" closes connections idle for 1 s: a client that sends its
+     * headers a byte every 1.5 s is cut off, and others are served
+     * meanwhile */
+    int fd = connect_to(&s_small);
+    const char req[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    double t0 = now_s();
+    int cut = 0;
+    for (size_t i = 0; i < 6 && !cut; i++) {
+        if (send(fd, req + i, 1, MSG_NOSIGNAL) != 1) {
+            cut = 1;
+            break;
+        }
+        resp r = request(&s_small, "GET", "/healthz", "/healthz", AUTH_NONE, NULL, NULL, -1, 0);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+        cut = closed_by_server(fd, 1500);
+    }
+    assert_true(cut);
+    assert_true(now_s() - t0 < 8);
+    close(fd);
+    /* a client that sends a whole request at once is unaffected */
+    resp r = get(&s_small, "/search?q=Taliban", "/search");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+/* Opens a connection and proves it is being served (a keep-alive
+ * /healthz); -1 when the server closed it instead. */
+static int open_served(const server *s)
+{
+    int fd = connect_to(s);
+    const char req[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    char buf[512] = {0};
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (send(fd, req, sizeof req - 1, MSG_NOSIGNAL) != (ssize_t)sizeof req - 1 ||
+        poll(&p, 1, 5000) != 1 || recv(fd, buf, sizeof buf - 1, 0) <= 0 ||
+        strncmp(buf, "HTTP/1.1 200", 12) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void test_per_ip_limit(void **state)
+{
+    /* "snap" allows 3 connections per address: with 3 open and served,
+     * a 4th is closed at once, without an answer */
+    int fds[3] = {-1, -1, -1}, ok = 0;
+    double t0 = now_s();
+    while (!ok && now_s() - t0 < 10) {
+        /* connections of earlier tests may take a moment to be let go */
+        ok = 1;
+        for (int i = 0; i < 3; i++)
+            if ((fds[i] = open_served(&s_snap)) < 0)
+                ok = 0;
+        if (!ok) {
+            for (int i = 0; i < 3; i++)
+                if (fds[i] >= 0)
+                    close(fds[i]);
+            sleep_ms(200);
+        }
+    }
+    int extra = ok ? connect_to(&s_snap) : -1;
+    int refused = ok && closed_by_server(extra, 3000);
+    if (extra >= 0)
+        close(extra);
+    for (int i = 0; ok && i < 3; i++)
+        close(fds[i]);
+    assert_true(ok);
+    assert_true(refused);
+    /* once they are gone, connections are served again */
+    t0 = now_s();
+    int fd;
+    while ((fd = open_served(&s_snap)) < 0) {
+        assert_true(now_s() - t0 < 10);
+        sleep_ms(100);
+    }
+    close(fd);
+    char *log = read_all(s_snap.log, NULL);
+    assert_non_null(strstr(log, "Server reached connection limit"));
+    free(log);
+}
+
+typedef struct load {
+    int requests, failures;
+    long last_bad;
+    char last_error[CURL_ERROR_SIZE];
+} load;
+
+static void *search_load(void *arg)
+{
+    load *l = arg;
+    /* one keep-alive connection, as a client pool would use */
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = curl_slist_append(NULL, "X-API-Key: " KEY);
+    FILE *null = fopen("/dev/null", "w");
+    char err[CURL_ERROR_SIZE];
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, null);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+    for (int i = 0; i < l->requests; i++) {
+        char url[128];
+        snprintf(url, sizeof url, "http://127.0.0.1:%u/search?q=%s", s_small.port,
+                 i % 2 ? "Taliban" : "Ahmad+Shah");
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        long status = 0;
+        err[0] = '\0';
+        if (curl_easy_perform(c) == CURLE_OK)
+            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        if (status != 200) {
+            l->failures++;
+            l->last_bad = status;
+            snprintf(l->last_error, sizeof l->last_error, "%s", err);
+        }
+    }
+    fclose(null);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+static json_t *lists_of(const server *s)
+{
+    resp r = get(s, "/lists", "/lists");
+    assert_int_equal(r.status, 200);
+    json_t *j = json_incref(r.json);
+    resp_free(&r);
+    return j;
+}
+
+static long long reload_count(json_t *lists, const char *which)
+{
+    return json_integer_value(json_object_get(json_object_get(lists, "reload"), which));
+}
+
+static long long generation(json_t *lists)
+{
+    return json_integer_value(json_object_get(json_object_get(lists, "index"), "generation"));
+}
+
+static void test_reload_under_load(void **state)
+{
+    load l = {.requests = 120};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, search_load, &l), 0);
+    /* the thread reads `l`: join it before any check can end the test */
+    long statuses[3];
+    int said_entities = 0;
+    soft_curl_errors = 1;
+    for (int i = 0; i < 3; i++) {
+        resp r = request(&s_small, "POST", "/admin/reload", NULL, AUTH_BEARER, NULL, NULL, -1,
+                         0);
+        statuses[i] = r.status;
+        const char *m = r.json ? json_string_value(json_object_get(r.json, "message")) : NULL;
+        said_entities += m && strstr(m, "entities") != NULL;
+        resp_free(&r);
+    }
+    pthread_join(t, NULL);
+    soft_curl_errors = 0;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(statuses[i], 200);
+    assert_int_equal(said_entities, 3);
+    if (l.failures)
+        fail_msg("%d of %d searches failed during reloads (last status %ld: %s)", l.failures,
+                 l.requests, l.last_bad, l.last_error);
+    json_t *lists = lists_of(&s_small);
+    assert_int_equal(reload_count(lists, "ok"), 3);
+    assert_int_equal(generation(lists), 4);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(lists, "index"),
+                                                          "origin")), "lists");
+    json_decref(lists);
+}
+
+static void test_reload_broken_list(void **state)
+{
+    json_t *before = lists_of(&s_small);
+    resp s1 = get(&s_small, "/search?q=Taliban", "/search");
+    assert_int_equal(s1.status, 200);
+    /* a malformed list file: the reload fails, the old index serves */
+    const char *file = tmp_path("un/UN_consolidated.xml");
+    size_t n;
+    char *orig = read_all(file, &n);
+    assert_non_null(orig);
+    write_all(file, orig, 20000); /* cut in the middle of a record */
+    resp r = post(&s_small, "/admin/reload", "/admin/reload", NULL);
+    expect_error(&r, 500, "internal");
+    const char *msg = error_message_of(&r);
+    assert_non_null(strstr(msg, "reload failed, the previous index is still serving"));
+    assert_non_null(strstr(msg, "UN_consolidated.xml"));
+    resp_free(&r);
+    json_t *after = lists_of(&s_small);
+    json_t *rl = json_object_get(after, "reload");
+    assert_string_equal(json_string_value(json_object_get(rl, "status")), "failed");
+    const char *error = json_string_value(json_object_get(rl, "error"));
+    assert_non_null(error);
+    assert_non_null(strstr(error, "UN_consolidated.xml:"));
+    assert_null(strstr(error, tmpdir));
+    assert_int_equal(reload_count(after, "failed"), reload_count(before, "failed") + 1);
+    assert_int_equal(generation(after), generation(before));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(after, "index"), "hash")),
+        json_string_value(json_object_get(json_object_get(before, "index"), "hash")));
+    resp s2 = get(&s_small, "/search?q=Taliban", "/search");
+    assert_int_equal(s2.status, 200);
+    assert_string_equal(s1.body, s2.body);
+    resp m = get(&s_small, "/metrics", "/metrics");
+    assert_int_equal(metric(m.body, "cordon_reload_last_failed"), 1);
+    assert_int_equal(metric(m.body, "cordon_reloads_total{result=\"failed\"}"), 1);
+    resp_free(&m);
+    char *log = read_all(s_small.log, NULL);
+    assert_non_null(strstr(log, "reload FAILED, old index kept"));
+    free(log);
+    json_decref(after);
+
+    /* fixed, and SIGHUP: the reload works again */
+    write_all(file, orig, n);
+    free(orig);
+    assert_int_equal(kill(s_small.pid, SIGHUP), 0);
+    double t0 = now_s();
+    for (;;) {
+        after = lists_of(&s_small);
+        if (reload_count(after, "ok") == reload_count(before, "ok") + 1)
+            break;
+        json_decref(after);
+        assert_true(now_s() - t0 < 120);
+        sleep_ms(200);
+    }
+    assert_string_equal(json_string_value(json_object_get(json_object_get(after, "reload"),
+                                                          "status")), "ok");
+    assert_true(json_is_null(json_object_get(json_object_get(after, "reload"), "error")));
+    assert_int_equal(generation(after), generation(before) + 1);
+    json_decref(after);
+    json_decref(before);
+    resp_free(&s1);
+    resp_free(&s2);
+}
+
+static void replace_snapshot(const char *from_data, size_t len)
+{
+    const char *tmp = tmp_path("serve.cordon.new");
+    write_all(tmp, from_data, len);
+    assert_int_equal(rename(tmp, tmp_path("serve.cordon")), 0);
+}
+
+static void test_reload_snapshot(void **state)
+{
+    json_t *l1 = lists_of(&s_snap);
+    assert_int_equal(json_array_size(json_object_get(l1, "sources")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(l1, "index"),
+                                                        "entities")), small_entities);
+    /* a new snapshot, atomically replaced, then SIGHUP */
+    size_t n;
+    char *b = read_all(tmp_path("b.cordon"), &n);
+    assert_non_null(b);
+    replace_snapshot(b, n);
+    free(b);
+    assert_int_equal(kill(s_snap.pid, SIGHUP), 0);
+    json_t *l2 = NULL;
+    double t0 = now_s();
+    while (!l2 || generation(l2) != 2) {
+        json_decref(l2);
+        assert_true(now_s() - t0 < 60);
+        sleep_ms(100);
+        l2 = lists_of(&s_snap);
+    }
+    assert_int_equal(json_array_size(json_object_get(l2, "sources")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(l2, "index"),
+                                                        "entities")), b_entities);
+    resp h = request(&s_snap, "GET", "/healthz", "/healthz", AUTH_NONE, NULL, NULL, -1, 0);
+    assert_int_equal(json_integer_value(json_object_get(h.json, "entities")), b_entities);
+    resp_free(&h);
+    /* a corrupt snapshot: refused, the last good one serves */
+    char junk[4096];
+    memcpy(junk, "CORDONIX", 8);
+    for (size_t i = 8; i < sizeof junk; i++)
+        junk[i] = (char)(i * 131);
+    replace_snapshot(junk, sizeof junk);
+    resp r = post(&s_snap, "/admin/reload", "/admin/reload", NULL);
+    expect_error(&r, 500, "internal");
+    assert_non_null(strstr(error_message_of(&r), "serve.cordon"));
+    resp_free(&r);
+    json_t *l3 = lists_of(&s_snap);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(l3, "reload"),
+                                                          "status")), "failed");
+    assert_int_equal(generation(l3), 2);
+    resp s = get(&s_snap, "/search?q=Taliban", "/search");
+    assert_int_equal(s.status, 200);
+    resp_free(&s);
+    json_decref(l1);
+    json_decref(l2);
+    json_decref(l3);
+}
+
+static void test_no_auth_on_loopback(void **state)
+{
+    char *log = read_all(s_open.log, NULL);
+    assert_non_null(strstr(log, "WARNING: --no-auth"));
+    assert_null(strstr(log, "GET /")); /* --quiet */
+    free(log);
+    resp r = request(&s_open, "GET", "/search?q=Taliban", "/search", AUTH_NONE, NULL, NULL, -1, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = request(&s_open, "GET", "/lists", "/lists", AUTH_NONE, NULL, NULL, -1, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+static void test_log(void **state)
+{
+    char *log = read_all(s_main.log, NULL);
+    assert_non_null(log);
+    /* one line per request: METHOD PATH STATUS µs, and the key's id */
+    assert_non_null(strstr(log, "\nGET /search 200 "));
+    assert_non_null(strstr(log, "\nGET /search 422 "));
+    assert_non_null(strstr(log, "\nPOST /match 200 "));
+    assert_non_null(strstr(log, "\nGET /lists 401 "));
+    assert_non_null(strstr(log, "us key=ops\n"));
+    assert_non_null(strstr(log, "us key=batch-2\n"));
+    /* never the names screened, nor query strings or bodies */
+    assert_null(strstr(log, "Kim"));
+    assert_null(strstr(log, "KIM"));
+    assert_null(strstr(log, "Putin"));
+    assert_null(strstr(log, "q="));
+    assert_null(strstr(log, "queries"));
+    assert_null(strstr(log, KEY));
+    free(log);
+}
+
+static void test_page_in_browser(void **state)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", s_main.port);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setenv("CORDON_URL", url, 1);
+        setenv("CORDON_KEY", KEY, 1);
+        setenv("CORDON_SCREENSHOT", "build/serve-page.png", 1);
+        execlp("node", "node", "tests/browser/page.test.mjs", (char *)NULL);
+        fprintf(stderr, "cannot run node: %s (run `make deps`)\n", strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("the browser test failed (status %d)",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+/* Runs last: every (endpoint, status) the tests caused on the main
+ * server, as its own metrics count them, is documented in openapi.yaml
+ * (405 answers other methods, and 404 unknown paths). */
+static void test_openapi_statuses(void **state)
+{
+    static const struct {
+        const char *endpoint, *path, *method;
+    } map[] = {
+        {"search", "/search", "get"},      {"match", "/match", "post"},
+        {"entities", "/entities/{id}", "get"}, {"lists", "/lists", "get"},
+        {"healthz", "/healthz", "get"},    {"metrics", "/metrics", "get"},
+        {"reload", "/admin/reload", "post"}, {"page", "/", "get"},
+    };
+    resp m = get(&s_main, "/metrics", "/metrics");
+    int seen = 0;
+    for (const char *p = m.body; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        char ep[32], status[16];
+        if (sscanf(p, "cordon_http_requests_total{endpoint=\"%31[a-z]\",status=\"%15[0-9a-z]\"}",
+                   ep, status) != 2)
+            continue;
+        seen++;
+        if (!strcmp(status, "405") || !strcmp(ep, "other"))
+            continue;
+        size_t k = 0;
+        while (k < sizeof map / sizeof map[0] && strcmp(map[k].endpoint, ep))
+            k++;
+        assert_true(k < sizeof map / sizeof map[0]);
+        const oa_op *op = op_for(map[k].path, map[k].method);
+        assert_non_null(op);
+        int documented = 0;
+        for (int i = 0; i < op->n; i++)
+            documented |= op->codes[i] == atoi(status);
+        if (!documented)
+            fail_msg("%s answered %s, not documented in openapi.yaml", ep, status);
+    }
+    assert_true(seen >= 15);
+    resp_free(&m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hash_key),
+        cmocka_unit_test(test_start_refusals),
+        cmocka_unit_test(test_healthz_is_public),
+        cmocka_unit_test(test_auth),
+        cmocka_unit_test(test_search_equals_cli),
+        cmocka_unit_test(test_search_errors),
+        cmocka_unit_test(test_entities),
+        cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_match),
+        cmocka_unit_test(test_match_errors),
+        cmocka_unit_test(test_methods_and_paths),
+        cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_slow_client),
+        cmocka_unit_test(test_per_ip_limit),
+        cmocka_unit_test(test_reload_under_load),
+        cmocka_unit_test(test_reload_broken_list),
+        cmocka_unit_test(test_reload_snapshot),
+        cmocka_unit_test(test_no_auth_on_loopback),
+        cmocka_unit_test(test_page_in_browser),
+        cmocka_unit_test(test_openapi_routes),
+        cmocka_unit_test(test_log),
+        cmocka_unit_test(test_openapi_statuses),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
