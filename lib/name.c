@@ -405,15 +405,26 @@ static size_t base_count(const cordon_name_analysis *a)
     return n;
 }
 
+static cordon__meet cover(const cordon_name_analysis *a, const cordon_name_analysis *b);
+
 cordon__meet cordon__names_meet(const cordon_name_analysis *a, const cordon_name_analysis *b)
 {
-    if (base_count(a) > base_count(b)) {
-        const cordon_name_analysis *t = a;
-        a = b;
-        b = t;
-    }
-    if (base_count(a) == 0)
+    size_t na = base_count(a), nb = base_count(b);
+    if (na == 0 || nb == 0)
         return CORDON__MEET_NONE;
+    if (na < nb)
+        return cover(a, b);
+    if (na > nb)
+        return cover(b, a);
+    /* equal sizes: either side may lead; the better reading counts, so
+     * the relation stays symmetric */
+    cordon__meet x = cover(a, b), y = cover(b, a);
+    return x > y ? x : y;
+}
+
+/* Does every non-weak token of a meet a distinct token of b? */
+static cordon__meet cover(const cordon_name_analysis *a, const cordon_name_analysis *b)
+{
     /* Best meeting of each token of a with any token of b. Distinctness
      * is approximated by not letting one b token serve two a tokens when
      * another choice exists (greedy, strongest first). */

@@ -572,6 +572,7 @@ size_t cordon__loose_key(const char *in, size_t len, unsigned flags, char out[CO
         case 'x':
             if (k < CORDON__LOOSE_MAX && last != 'K')
                 out[k++] = 'K';
+            last = 'K';
             cls = 'S';
             break;
         case 'l': cls = 'R'; break;
@@ -590,7 +591,7 @@ size_t cordon__loose_key(const char *in, size_t len, unsigned flags, char out[CO
         }
         if (!cls)
             continue; /* vowels do not separate repeats: 카를라 "kareulra" ~ Carla */
-        if (cls != last)
+        if (cls != last && k < CORDON__LOOSE_MAX)
             out[k++] = cls;
         last = cls;
     }
