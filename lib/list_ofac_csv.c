@@ -607,33 +607,48 @@ static int orphan_comments(parser *p)
 
 /* ---- entry -------------------------------------------------------- */
 
+/* Reads one file and starts the CSV reader on it. Files are read one at
+ * a time and freed once parsed, so memory holds one file, not four. */
+static int open_input(parser *p, enum role role)
+{
+    int rc = load_input(p, &p->in[role]);
+    if (rc)
+        return rc;
+    cordon__csv_free(&p->csv);
+    cordon__csv_init(&p->csv, p->in[role].data, p->in[role].len, ',');
+    return 0;
+}
+
+static void close_input(parser *p, enum role role)
+{
+    struct input *in = &p->in[role];
+    cordon__csv_free(&p->csv);
+    memset(&p->csv, 0, sizeof p->csv);
+    free(in->raw);
+    in->raw = NULL;
+    cordon__buf_free(&in->utf8);
+    in->data = NULL;
+    in->len = 0;
+}
+
 static int run(parser *p)
 {
     int rc = classify(p);
-    for (int r = 0; !rc && r < R_COUNT; r++)
-        if (p->in[r].path)
-            rc = load_input(p, &p->in[r]);
-    if (!rc && p->in[R_COMMENTS].path) {
-        p->ld->file = p->in[R_COMMENTS].path;
-        cordon__csv_free(&p->csv);
-        cordon__csv_init(&p->csv, p->in[R_COMMENTS].data, p->in[R_COMMENTS].len, ',');
+    if (!rc && p->in[R_COMMENTS].path && !(rc = open_input(p, R_COMMENTS))) {
         rc = read_comments(p);
+        close_input(p, R_COMMENTS);
     }
-    if (!rc) {
-        p->ld->file = p->in[R_PRIMARY].path;
-        cordon__csv_free(&p->csv);
-        cordon__csv_init(&p->csv, p->in[R_PRIMARY].data, p->in[R_PRIMARY].len, ',');
+    if (!rc && !(rc = open_input(p, R_PRIMARY))) {
         rc = read_primary(p);
+        close_input(p, R_PRIMARY);
     }
     if (!rc && p->in[R_COMMENTS].path)
         rc = orphan_comments(p);
     for (enum role r = R_ALT; !rc && r <= R_ADD; r++) {
-        if (!p->in[r].path)
+        if (!p->in[r].path || (rc = open_input(p, r)))
             continue;
-        p->ld->file = p->in[r].path;
-        cordon__csv_free(&p->csv);
-        cordon__csv_init(&p->csv, p->in[r].data, p->in[r].len, ',');
         rc = read_joined(p, r);
+        close_input(p, r);
     }
     /* Entities point at the primary file for their origin. */
     p->ld->file = p->in[R_PRIMARY].path;

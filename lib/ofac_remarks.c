@@ -238,10 +238,12 @@ static const struct label *find_label(const char *s, size_t len, size_t *label_l
 {
     const struct label *best = NULL;
     size_t best_len = 0;
-    int first = tolower((unsigned char)s[0]);
+    /* Every label starts with an ASCII letter, so OR-ing 0x20 folds case
+     * cheaply; starts_with_ci checks the whole label. */
+    int first = (unsigned char)s[0] | 0x20;
     for (size_t i = 0; i < N_LABELS; i++) {
         const char *t = labels[i].text;
-        if (tolower((unsigned char)t[0]) != first)
+        if ((t[0] | 0x20) != first)
             continue;
         size_t n = strlen(t);
         if (n <= best_len || !starts_with_ci(s, len, t, n))
@@ -462,8 +464,17 @@ int cordon__ofac_remarks_apply(cordon__loader *ld, cordon__entity_b *e, const ch
     while (pos < len) {
         /* Items end at "; " (or ';' at the very end). */
         size_t end = pos;
-        while (end < len && !(s[end] == ';' && (end + 1 == len || s[end + 1] == ' ')))
+        for (;;) {
+            const char *q = memchr(s + end, ';', len - end);
+            if (!q) {
+                end = len;
+                break;
+            }
+            end = (size_t)(q - s);
+            if (end + 1 == len || s[end + 1] == ' ')
+                break;
             end++;
+        }
         const char *item = s + pos;
         size_t ilen = cordon__trim(&item, end - pos);
         pos = end < len ? end + 1 : len;
