@@ -51,6 +51,7 @@ static void die(const char *what, const cordon_error *err)
  * any competitor that should not outrank it. */
 typedef struct outcome {
     float target, other;
+    int findable; /* the entity keeps another name sharing a strong token */
 } outcome;
 
 static double rate_at(const outcome *o, size_t n, double t)
@@ -59,6 +60,17 @@ static double rate_at(const outcome *o, size_t n, double t)
     for (size_t i = 0; i < n; i++)
         ok += o[i].target >= t && o[i].target >= o[i].other;
     return n ? (double)ok / (double)n : 0.0;
+}
+
+static double rate_findable(const outcome *o, size_t n, double t)
+{
+    size_t ok = 0, m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (o[i].findable) {
+            m++;
+            ok += o[i].target >= t && o[i].target >= o[i].other;
+        }
+    return m ? (double)ok / (double)m : 0.0;
 }
 
 static double found_at(const outcome *o, size_t n, double t)
@@ -87,11 +99,31 @@ static size_t alias_recall(const cordon_index *idx, size_t sample, outcome **out
         const char *v = idx->strings + name->value;
         cordon_query q = {.name = v, .name_len = strlen(v)};
         cx_screen_ext ext = {nm, 0};
+        /* findable: another name of the entity shares a token that is
+         * not a particle, legal form, title or generic word */
+        int findable = 0;
+        for (uint32_t a = 0; a < name->n_tokens && !findable; a++) {
+            const cx_ntoken *ta = &idx->ntokens[name->tokens + a];
+            if (ta->flags & CORDON_TOKEN_WEAK)
+                continue;
+            const char *xa = idx->strings + idx->terms[ta->term].text;
+            for (uint32_t k = 0; k < e->n_names && !findable; k++) {
+                const cx_name *o = &idx->names[e->names + k];
+                if (e->names + k == nm)
+                    continue;
+                for (uint32_t b = 0; b < o->n_tokens; b++)
+                    if (!strcmp(xa, idx->strings +
+                                        idx->terms[idx->ntokens[o->tokens + b].term].text)) {
+                        findable = 1;
+                        break;
+                    }
+            }
+        }
         cordon_result *r = NULL;
         cordon_error err;
         if (cordon__screen_ext(idx, &q, &opts, &ext, &r, &err) != 0)
             continue; /* names with no letters are not screenable */
-        outcome oc = {0, 0};
+        outcome oc = {0, 0, findable};
         for (size_t i = 0; i < r->n_matches; i++) {
             const cordon_match *m = &r->matches[i];
             if (m->entity == name->entity)
@@ -197,7 +229,7 @@ static size_t cross_script(const pair *p, size_t n, outcome *o)
         snprintf(want, sizeof want, "wd:p%zu", i);
         cordon_query q = {.name = p[i].native, .name_len = strlen(p[i].native)};
         cordon_result *r = NULL;
-        o[i] = (outcome){0, 0};
+        o[i] = (outcome){0, 0, 1};
         if (cordon_screen(idx, &q, &opts, &r, &err) != 0)
             continue;
         for (size_t k = 0; k < r->n_matches; k++) {
@@ -433,8 +465,14 @@ int main(int argc, char **argv)
     }
     printf("2. cross-script: %.1f s\n\n", now() - t0);
 
-    printf("%-9s %-12s %-10s %-14s %-14s", "threshold", "alias top-1", "alias found",
-           "false alerts", "FA +dob+cty");
+    size_t nfind = 0;
+    for (size_t i = 0; i < na; i++)
+        nfind += ao[i].findable;
+    printf("   %zu of them (%.1f%%) findable by name: another name of the entity shares a "
+           "token\n\n",
+           nfind, 100.0 * (double)nfind / (double)(na ? na : 1));
+    printf("%-9s %-12s %-10s %-11s %-14s %-14s", "threshold", "alias top-1", "alias found",
+           "findable", "false alerts", "FA +dob+cty");
     for (size_t k = 0; k < nwd; k++)
         printf(" %-8.8s", wd[k].file + 3);
     printf("\n");
@@ -445,8 +483,8 @@ int main(int argc, char **argv)
             fa += nv[i].best >= t;
             faq += nv[i].best_q >= t;
         }
-        printf("%-9.2f %-12.4f %-10.4f %4zu (%.2f%%)  %4zu (%.2f%%) ", t, rate_at(ao, na, t),
-               found_at(ao, na, t), fa, 100.0 * (double)fa / (double)nn, faq,
+        printf("%-9.2f %-12.4f %-10.4f %-11.4f %4zu (%.2f%%)  %4zu (%.2f%%) ", t,
+               rate_at(ao, na, t), found_at(ao, na, t), rate_findable(ao, na, t), fa, 100.0 * (double)fa / (double)nn, faq,
                100.0 * (double)faq / (double)nn);
         for (size_t k = 0; k < nwd; k++)
             printf(" %-8.4f", rate_at(wo[k], wn[k], t));

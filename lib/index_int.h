@@ -245,7 +245,24 @@ void cordon__soundex(const char *s, size_t len, char out[5]);
  * contains the other entirely scores at least ALPHA, and the tokens one
  * side lacks cost in proportion to their weight. Retrieval's bound:
  * score <= ALPHA + (1 - ALPHA) x query coverage. */
-#define CX_ALPHA 0.5f
+#define CX_ALPHA (cordon__params()->alpha)
+
+/* The scorer's constants in one place (score.c has the defaults and why).
+ * A build with -DCX_TUNE reads overrides from CORDON_TUNE_<NAME>
+ * environment variables, for bench_accuracy sweeps; others never do. */
+typedef struct cx_params {
+    float alpha;
+    float sim_romanized;      /* forms equal, primary texts differ */
+    float sim_initial;        /* a query initial against a listed word */
+    float sim_listed_initial; /* a query word against a listed initial */
+    float sim_joined;         /* joined or split tokens */
+    float fuzzy_k4, fuzzy_k6, fuzzy_k; /* Jaro-Winkler loss multiplier by length */
+    float fuzzy_cap;
+    float phon_base, phon_k, phon_cap, phon_min_jw;
+    float loose_base, loose_max; /* a non-Latin query token against a listed one */
+    float loose_rev;             /* a Latin query token against a non-Latin listed one */
+} cx_params;
+const cx_params *cordon__params(void);
 
 /* Shortest form length that fuzzy (one-deletion) matching applies to. */
 #define CX_FUZZY_MIN_LEN 4

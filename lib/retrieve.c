@@ -111,7 +111,7 @@ float cordon__slot_sim(const cx_slot_q *s, const cx_tokview *l, int *method)
     if (l->text[0] && !l->text[1] && s->view.text[1] && s->n == 1) {
         if (l->text[0] == s->view.text[0]) {
             *method = CX_SIM_INITIAL;
-            return 0.6f; /* weak: the list gives only a letter */
+            return cordon__params()->sim_listed_initial; /* the list gives only a letter */
         }
         *method = CX_SIM_NONE;
         return 0.0f;

@@ -16,15 +16,72 @@
 #include "index_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 
-#define SIM_ROMANIZED 0.95f
-#define SIM_INITIAL 0.85f
-#define SIM_JOINED 0.97f
-#define SIM_LOOSE_BASE 0.78f /* loose keys equal across scripts ... */
-#define SIM_LOOSE_MAX 0.90f  /* ... plus up to this with spelling agreement */
+/* Defaults, chosen with bench/bench_accuracy.c (docs/SCORING.md). */
+static const cx_params defaults = {
+    .alpha = 0.5f,
+    .sim_romanized = 0.95f,
+    .sim_initial = 0.85f,
+    .sim_listed_initial = 0.6f,
+    .sim_joined = 0.97f,
+    .fuzzy_k4 = 2.0f, /* one letter of four is a bigger change than of ten */
+    .fuzzy_k6 = 1.6f,
+    .fuzzy_k = 1.3f,
+    .fuzzy_cap = 0.95f,
+    .phon_base = 0.55f,
+    .phon_k = 0.4f,
+    .phon_cap = 0.9f,
+    .phon_min_jw = 0.6f,
+    .loose_base = 0.78f, /* loose keys equal across scripts ... */
+    .loose_max = 0.90f,  /* ... plus up to this with spelling agreement */
+    /* A Latin query against a name the list wrote in another script:
+     * its romanized forms already met; a loose key alone says little. */
+    .loose_rev = 0.60f,
+};
+
+#ifdef CX_TUNE
+#include <pthread.h>
+static cx_params tuned;
+static pthread_once_t tuned_once = PTHREAD_ONCE_INIT;
+
+static void tune_one(const char *name, float *v)
+{
+    char key[64];
+    snprintf(key, sizeof key, "CORDON_TUNE_%s", name);
+    const char *e = getenv(key);
+    if (e && *e)
+        *v = strtof(e, NULL);
+}
+
+static void tune_load(void)
+{
+    tuned = defaults;
+#define T(f) tune_one(#f, &tuned.f)
+    T(alpha); T(sim_romanized); T(sim_initial); T(sim_listed_initial); T(sim_joined);
+    T(fuzzy_k4); T(fuzzy_k6); T(fuzzy_k); T(fuzzy_cap); T(phon_base); T(phon_k); T(phon_cap);
+    T(phon_min_jw); T(loose_base); T(loose_max); T(loose_rev);
+#undef T
+}
+
+const cx_params *cordon__params(void)
+{
+    pthread_once(&tuned_once, tune_load);
+    return &tuned;
+}
+#else
+const cx_params *cordon__params(void) { return &defaults; }
+#endif
+
+#define P (cordon__params())
+#define SIM_ROMANIZED (P->sim_romanized)
+#define SIM_INITIAL (P->sim_initial)
+#define SIM_JOINED (P->sim_joined)
+#define SIM_LOOSE_BASE (P->loose_base)
+#define SIM_LOOSE_MAX (P->loose_max)
 #define FUZZY_FORMS 4
 
 const char *cordon__method_name(int method)
@@ -100,10 +157,10 @@ static float fuzzy_sim(const char *a, size_t la, const char *b, size_t lb)
 {
     double jw = cordon__jaro_winkler(a, la, b, lb);
     size_t l = la > lb ? la : lb;
-    double penalty = l <= 4 ? 2.0 : l <= 6 ? 1.6 : 1.3;
+    double penalty = l <= 4 ? P->fuzzy_k4 : l <= 6 ? P->fuzzy_k6 : P->fuzzy_k;
     double s = 1.0 - (1.0 - jw) * penalty;
-    if (s > 0.95)
-        s = 0.95;
+    if (s > P->fuzzy_cap)
+        s = P->fuzzy_cap;
     return s < 0.5 ? 0.5f : (float)s;
 }
 
@@ -152,10 +209,10 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
             if (strlen(q->phon[i]) < 2 || strcmp(q->phon[i], l->phon[j]) != 0)
                 continue;
             double jw = cordon__jaro_winkler(q->text, strlen(q->text), l->text, strlen(l->text));
-            float s = (float)(0.55 + 0.4 * jw);
-            if (s > 0.9f)
-                s = 0.9f;
-            if (jw >= 0.6 && s > best) {
+            float s = (float)(P->phon_base + P->phon_k * jw);
+            if (s > P->phon_cap)
+                s = P->phon_cap;
+            if (jw >= P->phon_min_jw && s > best) {
                 best = s;
                 m = CX_SIM_PHONETIC;
             }
@@ -177,6 +234,8 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
                         jw = x;
                 }
                 float s = SIM_LOOSE_BASE + (float)(SIM_LOOSE_MAX - SIM_LOOSE_BASE) * (float)jw;
+                if (!q->nonlatin)
+                    s *= P->loose_rev / SIM_LOOSE_MAX;
                 if (s > best) {
                     best = s;
                     m = CX_SIM_LOOSE;
