@@ -155,6 +155,15 @@ int srv_run(const srv_options *given)
         fprintf(stderr, "cordon serve: a limit is out of range\n");
         return 2;
     }
+    /* SIGHUP is blocked first: one during the first load must not kill
+     * the process (it reloads once serving). SIGINT and SIGTERM still
+     * stop a slow first load. */
+    sigset_t hup, set;
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hup, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     char msg[1400];
     if (o.keys_path) {
         int n = srv_keys_load(o.keys_path, msg, sizeof msg);
@@ -177,13 +186,11 @@ int srv_run(const srv_options *given)
 
     /* Every thread made from here on inherits this mask, so the signals
      * reach only the sigwait below. */
-    sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGHUP);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     pthread_t reloader;
     if (pthread_create(&reloader, NULL, reload_thread, NULL) != 0) {
