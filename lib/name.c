@@ -277,7 +277,7 @@ int cordon_name_analyze(const char *s, size_t len, cordon_schema schema, cordon_
         cordon_name_token *d = &toks[o++];
         const char **forms = cordon__arena_alloc(&arena, (k->f.n + 1) * sizeof *forms);
         const char **phon = cordon__arena_alloc(&arena, (2 * k->f.n + 1) * sizeof *phon);
-        const char **loose = cordon__arena_alloc(&arena, (2 * k->f.n + 1) * sizeof *loose);
+        const char **loose = cordon__arena_alloc(&arena, (3 * k->f.n + 1) * sizeof *loose);
         if (!forms || !phon || !loose)
             goto oom_norm;
         size_t nf = 0, np = 0, nl = 0;
@@ -291,10 +291,14 @@ int cordon_name_analyze(const char *s, size_t len, cordon_schema schema, cordon_
                 if (a[0] && add_unique(phon, &np, 2 * k->f.n, a, &arena))
                     goto oom_norm;
             }
-            for (unsigned v = 0; v < 2; v++) {
+            static const unsigned variants[] = {0, CORDON__LOOSE_VARIANT,
+                                                CORDON__LOOSE_VARIANT | CORDON__LOOSE_TH_S};
+            for (size_t v = 0; v < 3; v++) {
                 char lk[CORDON__LOOSE_MAX + 1];
-                if (cordon__loose_key(k->f.v[f], strlen(k->f.v[f]), v ? CORDON__LOOSE_VARIANT : 0, lk) &&
-                    add_unique(loose, &nl, 2 * k->f.n, lk, &arena))
+                if (v == 2 && !strstr(k->f.v[f], "th"))
+                    break;
+                if (cordon__loose_key(k->f.v[f], strlen(k->f.v[f]), variants[v], lk) &&
+                    add_unique(loose, &nl, 3 * k->f.n, lk, &arena))
                     goto oom_norm;
             }
         }

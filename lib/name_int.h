@@ -121,7 +121,9 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema);
 enum {
     /* the variant key: soft g before e/i/y, and r dropped after a vowel
      * when no vowel follows (non-rhotic English, as Asian scripts hear it) */
-    CORDON__LOOSE_VARIANT = 1u << 0
+    CORDON__LOOSE_VARIANT = 1u << 0,
+    /* with the variant: English th heard as s (Keith: 키스, Thorpe: 소프) */
+    CORDON__LOOSE_TH_S = 1u << 1
 };
 
 /* Loose consonant-class key of an ASCII word into out (NUL-terminated,

@@ -987,7 +987,7 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
             if (k->removed)
                 continue;
             if ((k->flags & CORDON_TOKEN_WEAK) || k->role == CORDON_ROLE_INITIAL || k->role == CORDON_ROLE_SURNAME ||
-                k->script != CORDON_SCRIPT_LATIN || k->group) {
+                k->script != CORDON_SCRIPT_LATIN) {
                 ok = 0;
                 break;
             }

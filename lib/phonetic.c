@@ -560,6 +560,7 @@ size_t cordon__loose_key(const char *in, size_t len, unsigned flags, char out[CO
         case 'd': case 't':
             if ((flags & CORDON__LOOSE_VARIANT) && i + 1 == n && i > 0 && lvowel(w[i - 1]))
                 cls = 0; /* French silent final consonant: Dunant */
+            else if ((flags & CORDON__LOOSE_TH_S) && c == 't' && nx == 'h') { cls = 'S'; i++; } /* Keith: 키스 */
             else if (nx == 's' || nx == 'z') { cls = 'S'; i++; }
             else if (nx == 'j' || (nx == 'c' && i + 2 < n && w[i + 2] == 'h')) cls = 0; /* dj, tch */
             else cls = 'T';
@@ -570,6 +571,8 @@ size_t cordon__loose_key(const char *in, size_t len, unsigned flags, char out[CO
             break;
         case 'j': cls = 'S'; break;
         case 'x':
+            if ((flags & CORDON__LOOSE_VARIANT) && i + 1 == n && i > 0 && lvowel(w[i - 1]))
+                break; /* French silent final x: Le Roux */
             if (k < CORDON__LOOSE_MAX && last != 'K')
                 out[k++] = 'K';
             last = 'K';

@@ -358,24 +358,6 @@ static int tr_run(tr_set *set, int k, const char *s, size_t len, cordon__forms *
     return 0;
 }
 
-void cordon__translit_cleanup(void)
-{
-    pthread_mutex_lock(&tr_lock);
-    while (tr_free) {
-        tr_set *s = tr_free;
-        tr_free = s->next;
-        for (int k = 0; k < TR_COUNT; k++)
-            if (s->t[k])
-                utrans_close(s->t[k]);
-        free(s);
-    }
-    for (int k = 0; k < TR_COUNT; k++)
-        if (tr_proto[k]) {
-            utrans_close(tr_proto[k]);
-            tr_proto[k] = NULL;
-        }
-    pthread_mutex_unlock(&tr_lock);
-}
 
 /* ---- Hangul -------------------------------------------------------- */
 
@@ -1106,6 +1088,78 @@ void cordon__surname_spellings(const char *s, size_t len, cordon__forms *f)
     }
 }
 
+/* ---- a cache of ICU results per token ------------------------------- */
+
+/* Names repeat their tokens (Vladimir, -ovich, Mohammed), and every ICU
+ * call costs microseconds, so the forms of recent tokens are kept in a
+ * direct-mapped table shared by all threads. */
+#define TC_SIZE 4096
+#define TC_KEY 60
+#define TC_PACK 320
+typedef struct tc_entry {
+    uint64_t hash;
+    uint8_t script, klen, nf, used;
+    char key[TC_KEY];
+    char packed[TC_PACK]; /* the forms, each NUL-terminated */
+} tc_entry;
+
+static tc_entry *tc;
+static pthread_mutex_t tc_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int cache_get(const char *s, size_t len, cordon_script script, cordon__forms *f)
+{
+    if (len > TC_KEY)
+        return 0;
+    uint64_t h = cordon__hash(s, len) ^ (uint64_t)script;
+    int hit = 0;
+    pthread_mutex_lock(&tc_lock);
+    if (tc) {
+        tc_entry *e = &tc[h & (TC_SIZE - 1)];
+        if (e->used && e->hash == h && e->script == script && e->klen == len && memcmp(e->key, s, len) == 0) {
+            const char *p = e->packed;
+            f->n = 0;
+            for (uint8_t i = 0; i < e->nf; i++) {
+                size_t l = strlen(p);
+                cordon__forms_add(f, p, l);
+                p += l + 1;
+            }
+            hit = 1;
+        }
+    }
+    pthread_mutex_unlock(&tc_lock);
+    return hit;
+}
+
+static void cache_put(const char *s, size_t len, cordon_script script, const cordon__forms *f)
+{
+    if (len > TC_KEY)
+        return;
+    char packed[TC_PACK];
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        size_t l = strlen(f->v[i]);
+        if (n + l + 1 > TC_PACK)
+            return;
+        memcpy(packed + n, f->v[i], l + 1);
+        n += l + 1;
+    }
+    uint64_t h = cordon__hash(s, len) ^ (uint64_t)script;
+    pthread_mutex_lock(&tc_lock);
+    if (!tc)
+        tc = calloc(TC_SIZE, sizeof *tc);
+    if (tc) {
+        tc_entry *e = &tc[h & (TC_SIZE - 1)];
+        e->hash = h;
+        e->script = (uint8_t)script;
+        e->klen = (uint8_t)len;
+        e->nf = (uint8_t)f->n;
+        e->used = 1;
+        memcpy(e->key, s, len);
+        memcpy(e->packed, packed, n);
+    }
+    pthread_mutex_unlock(&tc_lock);
+}
+
 /* ---- dispatch ------------------------------------------------------ */
 
 int cordon__translit(const char *s, size_t len, cordon_script script, cordon__forms *f)
@@ -1125,6 +1179,8 @@ int cordon__translit(const char *s, size_t len, cordon_script script, cordon__fo
     default:
         break;
     }
+    if (cache_get(s, len, script, f))
+        return 0;
     tr_set *set = tr_acquire();
     if (!set)
         return CORDON_ENOMEM;
@@ -1168,5 +1224,30 @@ int cordon__translit(const char *s, size_t len, cordon_script script, cordon__fo
         break;
     }
     tr_release(set);
+    if (!rc)
+        cache_put(s, len, script, f);
     return rc;
+}
+
+void cordon__translit_cleanup(void)
+{
+    pthread_mutex_lock(&tc_lock);
+    free(tc);
+    tc = NULL;
+    pthread_mutex_unlock(&tc_lock);
+    pthread_mutex_lock(&tr_lock);
+    while (tr_free) {
+        tr_set *s = tr_free;
+        tr_free = s->next;
+        for (int k = 0; k < TR_COUNT; k++)
+            if (s->t[k])
+                utrans_close(s->t[k]);
+        free(s);
+    }
+    for (int k = 0; k < TR_COUNT; k++)
+        if (tr_proto[k]) {
+            utrans_close(tr_proto[k]);
+            tr_proto[k] = NULL;
+        }
+    pthread_mutex_unlock(&tr_lock);
 }
