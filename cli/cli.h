@@ -49,5 +49,6 @@ int cmd_show(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_shipment(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const struct {
     {"compare", cmd_compare, "score one name against another, with the explanation"},
     {"build", cmd_build, "compile the lists into the index snapshot screening uses"},
     {"batch", cmd_batch, "screen a customer file (CSV or JSON lines) in parallel, in order"},
+    {"shipment", cmd_shipment, "screen a shipment: parties, places and goods against trade controls"},
     {"normalize", cmd_normalize, "show how a name is read: tokens, roles, romanizations, keys"},
 };
 

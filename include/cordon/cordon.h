@@ -955,6 +955,258 @@ CORDON_API const cordon_field *cordon_record_field(const cordon_record *rec,
                                                    const char *name,
                                                    size_t len);
 
+/* ------------------------------------------------------------------ */
+/* Shipments                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Trade-control screening of a whole shipment: its parties through the
+ * matching engine, its places against country and territory regimes,
+ * and its goods (by HS code, or by description keywords) against
+ * restricted-goods rules. The rules are data: a JSON rules file in
+ * which every rule cites its legal source (data/rules/rules.json; the
+ * format is in docs/SHIPMENTS.md).
+ *
+ * Ownership: rules, rates, shipments and results own all their strings;
+ * pointers into one stay valid until it is freed. Threads: loaded rules
+ * and rates and parsed shipments are immutable; any number of threads
+ * may screen with them at once.
+ */
+
+/* What a rule or a shipment decision calls for, mildest first. */
+typedef enum cordon_action {
+    CORDON_ACTION_CLEAR = 0,  /* nothing to do (for a reason: a note) */
+    CORDON_ACTION_REVIEW,     /* a person must decide */
+    CORDON_ACTION_BLOCK       /* do not ship */
+} cordon_action;
+
+/* "CLEAR", "REVIEW" or "BLOCK"; parsing also accepts lower case. */
+CORDON_API const char *cordon_action_name(cordon_action action);
+CORDON_API int cordon_action_parse(const char *s, size_t len,
+                                   cordon_action *out);
+
+/* Which places of a shipment a rule looks at (bit flags). */
+enum {
+    CORDON_SCOPE_DESTINATION = 1u << 0, /* destination; consignee's and
+                                           end user's country */
+    CORDON_SCOPE_ORIGIN = 1u << 1,      /* origin; shipper's country */
+    CORDON_SCOPE_TRANSIT = 1u << 2,     /* ports and places on the route */
+    CORDON_SCOPE_PARTY = 1u << 3        /* any party's country or flag */
+};
+
+typedef enum cordon_rule_kind {
+    CORDON_RULE_COUNTRY = 1, /* a regime on countries or territories */
+    CORDON_RULE_GOODS        /* restricted goods to or from countries */
+} cordon_rule_kind;
+
+/*
+ * One rule as loaded. Countries are ISO 3166-1 alpha-2 codes or the
+ * region codes of cordon_country_lookup (QC Crimea, ...). Goods rules
+ * list HS prefixes of 2 to 10 digits; value_over > 0 means the rule
+ * applies only when one item is worth more than value_over in
+ * `currency`.
+ */
+typedef struct cordon_rule {
+    const char *id;          /* unique, e.g. "un-dprk-luxury-vehicles" */
+    cordon_rule_kind kind;
+    cordon_action action;    /* REVIEW or BLOCK */
+    unsigned scope;          /* CORDON_SCOPE_* */
+    const char *title;       /* what it is about, for people */
+    const char *covers;      /* the words of the legal text, or NULL */
+    const char *source;      /* instrument and article/annex/paragraph */
+    const char *note;        /* or NULL */
+    const char *caveat;      /* what about the citation is unverified, or NULL */
+    const char *const *countries;
+    size_t n_countries;
+    const char *const *hs;   /* goods rules: HS prefixes, digits only */
+    size_t n_hs;
+    double value_over;       /* 0 when there is no threshold */
+    const char *currency;    /* ISO 4217 code of value_over, or NULL */
+} cordon_rule;
+
+typedef struct cordon_rules cordon_rules;
+
+#define CORDON_RULES_MAX_BYTES ((size_t)16 << 20) /* per rules file */
+
+/*
+ * Reads a rules file and the files its "include" list names (relative
+ * to its directory). Every rule must cite a "source"; ids are unique;
+ * countries must be known codes; HS prefixes 2 to 10 digits; unknown
+ * keys are errors, so that a misspelt key cannot silently weaken a
+ * rule. Errors (CORDON_EFORMAT with line and column for JSON syntax, or
+ * the JSON path of the bad field, such as "rules[3].hs[0]";
+ * CORDON_EIO; CORDON_ETOOBIG; CORDON_ENOMEM) name the file.
+ */
+CORDON_API CORDON_NODISCARD int cordon_rules_read(const char *path,
+                                                  cordon_rules **out,
+                                                  cordon_error *err);
+/* Parses a rules document from memory. `base_dir` resolves "include"
+ * (NULL: an include is CORDON_EINVAL); `origin` names it in errors. */
+CORDON_API CORDON_NODISCARD int cordon_rules_parse(const char *text, size_t len,
+                                                   const char *base_dir,
+                                                   const char *origin,
+                                                   cordon_rules **out,
+                                                   cordon_error *err);
+CORDON_API void cordon_rules_free(cordon_rules *rules);
+
+/* Rules in file order (index < count), and the rule with an id or NULL. */
+CORDON_API size_t cordon_rules_count(const cordon_rules *rules);
+CORDON_API const cordon_rule *cordon_rules_get(const cordon_rules *rules,
+                                               size_t index);
+CORDON_API const cordon_rule *cordon_rules_find(const cordon_rules *rules,
+                                                const char *id);
+/* The "as_of" date of the rules file ("" when it has none). */
+CORDON_API const char *cordon_rules_as_of(const cordon_rules *rules);
+
+/*
+ * Resolves a place as shipments write it ("Nampo", "Namp'o, DPRK",
+ * "Sevastopol", "Hamburg (Germany)", "KP", "Russia") with the rules'
+ * gazetteer and cordon_country_lookup. Writes the country or region
+ * code to out. Returns 0, or CORDON_ENOTFOUND.
+ */
+CORDON_API int cordon_rules_place(const cordon_rules *rules, const char *s,
+                                  size_t len, char out[3]);
+
+/* A table of exchange rates. */
+typedef struct cordon_rates cordon_rates;
+
+/*
+ * Parses rates as JSON: {"base": "EUR", "date": "2025-06-02", "rates":
+ * {"USD": 1.1379, "GBP": 0.8423}}, meaning 1 EUR = 1.1379 USD (the
+ * ECB's form). Codes are three capital letters; rates are positive.
+ * `origin` names the text in errors. CORDON_EFORMAT names the field.
+ */
+CORDON_API CORDON_NODISCARD int cordon_rates_parse(const char *text, size_t len,
+                                                   const char *origin,
+                                                   cordon_rates **out,
+                                                   cordon_error *err);
+CORDON_API CORDON_NODISCARD int cordon_rates_read(const char *path,
+                                                  cordon_rates **out,
+                                                  cordon_error *err);
+CORDON_API void cordon_rates_free(cordon_rates *rates);
+/* Converts amount from one currency to another; 0, or CORDON_ENOTFOUND
+ * when the table cannot. Same currency converts without a table. */
+CORDON_API int cordon_rates_convert(const cordon_rates *rates, double amount,
+                                    const char *from, const char *to,
+                                    double *out);
+
+/* A parsed shipment. */
+typedef struct cordon_shipment cordon_shipment;
+
+#define CORDON_SHIPMENT_MAX_BYTES ((size_t)4 << 20)
+#define CORDON_SHIPMENT_MAX_PARTIES 64
+#define CORDON_SHIPMENT_MAX_GOODS 4096
+#define CORDON_SHIPMENT_MAX_ROUTE 256
+
+/*
+ * Parses a shipment (JSON; docs/SHIPMENTS.md has the format):
+ *   {"reference", "parties": [{"role", "name", "type", "country", "ids",
+ *    "birth_date", "address"}], "goods": [{"description", "hs_code",
+ *    "value", "currency", "quantity", "unit"}], "origin", "destination",
+ *    "route": [PLACE...], "rates": {RATES}, "notes"}
+ * Roles: shipper, consignee, end_user, notify_party, intermediary,
+ * carrier_vessel; a shipper and a consignee are required. Places are
+ * resolved with cordon_rules_place (rules may be NULL: countries only).
+ * Errors are CORDON_EFORMAT (or CORDON_EUTF8) naming the JSON path of
+ * the field, e.g. "goods[2].hs_code: \"87A390\" is not an HS code (6 to
+ * 10 digits)"; invalid JSON gives the line and column. Refused: unknown
+ * keys, unknown country codes or places of origin and destination,
+ * malformed HS codes, negative or non-finite values, a value without a
+ * currency, no parties, no goods; CORDON_ETOOBIG past the limits above.
+ */
+CORDON_API CORDON_NODISCARD int cordon_shipment_parse(const cordon_rules *rules,
+                                                      const char *json, size_t len,
+                                                      const char *origin,
+                                                      cordon_shipment **out,
+                                                      cordon_error *err);
+CORDON_API void cordon_shipment_free(cordon_shipment *s);
+
+typedef enum cordon_reason_kind {
+    CORDON_REASON_PARTY = 1, /* a party matches a listed entity */
+    CORDON_REASON_COUNTRY,   /* a place is under a country regime */
+    CORDON_REASON_GOODS,     /* goods fall under a goods rule */
+    CORDON_REASON_NOTE       /* something the screening could not check */
+} cordon_reason_kind;
+
+/* "party", "country", "goods", "note". */
+CORDON_API const char *cordon_reason_kind_name(cordon_reason_kind kind);
+
+/*
+ * One reason of a decision. `subject` is the JSON path of what it is
+ * about ("parties[1]", "goods[0]", "destination"; a country reason that
+ * several places share lists them, "destination, route[1]"). Party
+ * reasons cite the list (`source`) and entity id; the others cite their
+ * rule (`rule`, `source`). Fields that do not apply are NULL or 0.
+ */
+typedef struct cordon_reason {
+    cordon_action action;     /* BLOCK or REVIEW; CLEAR for a note that
+                                 changes nothing */
+    cordon_reason_kind kind;
+    const char *subject;
+    const char *role;         /* party: its role */
+    const char *rule;         /* rule id */
+    const char *source;       /* legal source, or for parties the list */
+    const char *caveat;       /* the rule's caveat, or NULL */
+    const char *entity;       /* party: matched entity id */
+    const char *entity_name;  /* party: its primary name */
+    double score;             /* party: match score */
+    const char *country;      /* country: the code */
+    const char *hs;           /* goods: the HS code or heading used */
+    const char *basis;        /* goods: "declared" or "description" */
+    const char *keyword;      /* goods: the keyword that classified it */
+    const char *message;      /* one sentence for a person */
+} cordon_reason;
+
+typedef struct cordon_shipment_result {
+    cordon_action decision;   /* the strongest action of the reasons */
+    const char *reference;    /* the shipment's reference, or NULL */
+    const char *origin;       /* resolved codes, or NULL when not given */
+    const char *destination;
+    const char *rules_as_of;
+    const cordon_reason *reasons; /* parties, countries, goods, notes */
+    size_t n_reasons;
+} cordon_shipment_result;
+
+/*
+ * How to screen. Zeroed (or NULL) means: no rates beyond the
+ * shipment's own, and the rules file's party thresholds.
+ *   rates            used when the shipment's own "rates" cannot convert
+ *   review_threshold, block_threshold   override the rules file's
+ *   algorithm        name-matching algorithm for parties
+ */
+typedef struct cordon_shipment_options {
+    const cordon_rates *rates;
+    double review_threshold;
+    double block_threshold;
+    cordon_algorithm algorithm;
+} cordon_shipment_options;
+
+/*
+ * Screens a shipment: every party with cordon_screen against idx (idx
+ * may be NULL: parties are then not screened and a note says so), every
+ * place against the country rules, every goods line against the goods
+ * rules. Errors: CORDON_EINVAL (NULL rules or shipment, bad options),
+ * CORDON_ENOMEM, or a screening error naming the party's path. The
+ * result is freed with cordon_shipment_result_free.
+ */
+CORDON_API CORDON_NODISCARD int
+cordon_shipment_screen(const cordon_index *idx, const cordon_rules *rules,
+                       const cordon_shipment *s,
+                       const cordon_shipment_options *opts,
+                       cordon_shipment_result **out, cordon_error *err);
+CORDON_API void cordon_shipment_result_free(cordon_shipment_result *r);
+
+/*
+ * The result as one line of JSON, or as readable text (lines ending in
+ * "\n"); malloc'd, freed with cordon_free; NULL when out of memory.
+ * JSON: {"decision", "reference", "origin", "destination", "rules_as_of",
+ * "reasons": [{"action", "kind", "subject", "role", "rule", "source",
+ * "caveat", "entity", "entity_name", "score", "country", "hs", "basis",
+ * "keyword", "message"}]} with absent fields left out.
+ */
+CORDON_API char *cordon_shipment_result_json(const cordon_shipment_result *r);
+CORDON_API char *cordon_shipment_result_text(const cordon_shipment_result *r);
+
 #ifdef __cplusplus
 }
 #endif
