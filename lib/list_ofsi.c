@@ -638,15 +638,16 @@ static int data_row(ofsi *o, unsigned long line, const cordon__csv_field *f, siz
         return cordon__loader_fail(ld, CORDON_EFORMAT, line, 0,
                                    "%s %lu has %zu %s, the header has %zu", o->csv ? "line" : "row",
                                    line, n, o->csv ? "fields" : "columns", o->n_header);
-    bool blank = true;
-    for (size_t i = 0; i < n && blank; i++)
-        blank = trimmed(f[i].s, f[i].len).len == 0;
-    if (blank)
-        return 0;
     part gid = cell(o, f, n, C_GROUP_ID);
-    if (!gid.len)
+    if (!gid.len) {
+        bool blank = true; /* a CSV line of bare commas */
+        for (size_t i = 0; i < n && blank; i++)
+            blank = trimmed(f[i].s, f[i].len).len == 0;
+        if (blank)
+            return 0;
         return cordon__loader_fail(ld, CORDON_EFORMAT, line, 0, "%s %lu has no Group ID",
                                    o->csv ? "line" : "row", line);
+    }
     static const int name_cols[] = {C_NAME1, C_NAME2, C_NAME3, C_NAME4, C_NAME5,
                                     C_NAME6, C_ALIAS_TYPE, C_ALIAS_QUALITY, C_NON_LATIN};
     static const int birth_cols[] = {C_DOB, C_TOWN_OF_BIRTH, C_COUNTRY_OF_BIRTH,

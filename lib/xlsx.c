@@ -111,7 +111,8 @@ static int resolve_target(const char *base_part, const char *target, char out[XL
 static int part_open(xlsx *x, const char *name, zip_uint64_t limit, zip_file_t **out)
 {
     *out = NULL;
-    zip_int64_t idx = zip_name_locate(x->za, name, 0);
+    /* Part names are case-insensitive (OPC). */
+    zip_int64_t idx = zip_name_locate(x->za, name, ZIP_FL_NOCASE);
     if (idx < 0)
         return CORDON_ENOTFOUND;
     zip_stat_t st;
@@ -404,6 +405,17 @@ static bool builtin_is_date(long id)
            (id >= 50 && id <= 58);
 }
 
+typedef struct numfmt {
+    long id;
+    bool date;
+} numfmt;
+
+static int numfmt_cmp(const void *a, const void *b)
+{
+    long x = ((const numfmt *)a)->id, y = ((const numfmt *)b)->id;
+    return (x > y) - (x < y);
+}
+
 static int read_styles(xlsx *x)
 {
     if (!x->styles[0])
@@ -416,30 +428,37 @@ static int read_styles(xlsx *x)
     }
     if (rc)
         return rc;
+    /* Custom formats sorted by id, so each cell style costs a search. */
     const cordon__xml_node *fmts = cordon__xml_child(doc.root, "numFmts");
     const cordon__xml_node *xfs = cordon__xml_child(doc.root, "cellXfs");
+    size_t n_fmts = fmts ? fmts->n_children : 0, k = 0;
+    numfmt *custom = n_fmts ? malloc(n_fmts * sizeof *custom) : NULL;
     size_t n = xfs ? xfs->n_children : 0;
     x->xf_date = n ? calloc(n, sizeof *x->xf_date) : NULL;
-    if (n && !x->xf_date) {
+    if ((n_fmts && !custom) || (n && !x->xf_date)) {
+        free(custom);
         cordon__xml_free(&doc);
         return cordon__fail(x->err, CORDON_ENOMEM, x->file, 0, 0, "out of memory");
     }
+    CORDON__XML_EACH(f, fmts, "numFmt") {
+        const char *fid = cordon__xml_attr(f, "numFmtId");
+        const char *code = cordon__xml_attr(f, "formatCode");
+        if (fid && code && k < n_fmts)
+            custom[k++] = (numfmt){strtol(fid, NULL, 10), format_is_date(code)};
+    }
+    if (k)
+        qsort(custom, k, sizeof *custom, numfmt_cmp);
     x->n_xf = n;
     size_t i = 0;
     CORDON__XML_EACH(xf, xfs, NULL) {
         if (i >= n)
             break;
         const char *ids = cordon__xml_attr(xf, "numFmtId");
-        long id = ids ? strtol(ids, NULL, 10) : 0;
-        bool date = builtin_is_date(id);
-        CORDON__XML_EACH(f, fmts, "numFmt") {
-            const char *fid = cordon__xml_attr(f, "numFmtId");
-            const char *code = cordon__xml_attr(f, "formatCode");
-            if (fid && code && strtol(fid, NULL, 10) == id)
-                date = format_is_date(code);
-        }
-        x->xf_date[i++] = date;
+        numfmt key = {ids ? strtol(ids, NULL, 10) : 0, false};
+        const numfmt *hit = k ? bsearch(&key, custom, k, sizeof *custom, numfmt_cmp) : NULL;
+        x->xf_date[i++] = hit ? hit->date : builtin_is_date(key.id);
     }
+    free(custom);
     cordon__xml_free(&doc);
     return 0;
 }
@@ -547,7 +566,7 @@ static int locate_parts(xlsx *x)
         rc = rels_find(x, rels, x->workbook, NULL, "/sharedStrings", x->strings);
     if (!rc)
         rc = rels_find(x, rels, x->workbook, NULL, "/styles", x->styles);
-    if (!rc && zip_name_locate(x->za, x->sheet, 0) < 0)
+    if (!rc && zip_name_locate(x->za, x->sheet, ZIP_FL_NOCASE) < 0)
         return cordon__fail(x->err, CORDON_ECORRUPT, x->file, 0, 0,
                             "the first worksheet's part %s is missing", x->sheet);
     return rc;

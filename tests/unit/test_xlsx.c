@@ -217,14 +217,15 @@ static void test_date1904_and_prefixes(void **state)
 {
     (void)state;
     /* A workbook in the 1904 date system, written with namespace
-     * prefixes throughout (as strict OOXML writers do), with a BOM. */
+     * prefixes throughout (as strict OOXML writers do), with a BOM, and a
+     * relationship target in other case (part names are case-insensitive). */
     const char *wb = "<x:workbook xmlns:x=\"http://purl.oclc.org/ooxml/spreadsheetml/main\" "
                      "xmlns:rel=\"http://purl.oclc.org/ooxml/officeDocument/relationships\">"
                      "<x:workbookPr date1904=\"true\"/><x:sheets><x:sheet name=\"S\" "
                      "sheetId=\"1\" rel:id=\"rIdA\"/></x:sheets></x:workbook>";
     const char *rels = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
                        "relationships\"><Relationship Id=\"rIdA\" Type=\"x/worksheet\" "
-                       "Target=\"/xl/./sheets/../worksheets/data.xml\"/><Relationship "
+                       "Target=\"/xl/./sheets/../worksheets/Data.XML\"/><Relationship "
                        "Id=\"rIdS\" Type=\"x/styles\" Target=\"styles.xml\"/></Relationships>";
     const char *sheet = "\xEF\xBB\xBF<x:worksheet xmlns:x=\"http://purl.oclc.org/ooxml/"
                         "spreadsheetml/main\"><x:sheetData><x:row r=\"7\"><x:c r=\"B7\" s=\"2\">"
