@@ -48,7 +48,6 @@ function done(summary, latency, requests)
   for _, t in ipairs(threads) do failed = failed + t:get("bad") end
   local e = summary.errors
   local sock = e.connect + e.read + e.write + e.timeout
-  io.write(string.format("queries: %d names\n", #queries))
   io.write(string.format("requests: %d, failed: %d (not 200: %d, socket errors: %d)\n",
     summary.requests, failed + sock, failed, sock))
   io.write(string.format("throughput: %.0f requests/s\n", summary.requests / (summary.duration / 1e6)))
