@@ -374,7 +374,10 @@ cordon__meet cordon__tokens_meet(const cordon_name_token *a, const cordon_name_t
         for (size_t j = 0; j < b->n_forms; j++)
             if (strcmp(a->forms[i], b->forms[j]) == 0)
                 return CORDON__MEET_EXACT;
-    for (size_t i = 0; i < a->n_phonetic; i++)
+    /* Double Metaphone keys stop at four letters, so on long joined
+     * tokens ("kimjongun", "kimyojong": KMJN) they only compare prefixes. */
+    int joined = ((a->flags | b->flags) & CORDON_TOKEN_JOINED) && (strlen(a->text) > 8 || strlen(b->text) > 8);
+    for (size_t i = 0; i < a->n_phonetic && !joined; i++)
         for (size_t j = 0; j < b->n_phonetic; j++)
             if (strlen(a->phonetic[i]) >= 2 && strcmp(a->phonetic[i], b->phonetic[j]) == 0)
                 return CORDON__MEET_EXACT;

@@ -977,8 +977,8 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
     }
 
     /* "Chang Wanquan", "Sun Wen": East Asian names are one word in their
-     * own script (창완취안, 쑨원), so short Latin names are also tried
-     * as one word. */
+     * own script (창완취안, 쑨원), so short two-word Latin names are also
+     * tried as one word. */
     if (person) {
         size_t first = SIZE_MAX, last = 0, count = 0, len = 0;
         int ok = 1;
@@ -997,7 +997,7 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
             count++;
             len += strlen(txt(k));
         }
-        if (ok && count >= 2 && count <= 3 && last - first + 1 == count && len <= 16) {
+        if (ok && count == 2 && last - first + 1 == count && len <= 16) {
             rc = make_joined(t, first, last + 1, 0);
             if (rc)
                 return rc;
