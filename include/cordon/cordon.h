@@ -422,7 +422,8 @@ CORDON_API const char *cordon_script_name(cordon_script script);
 
 /* Token flags. */
 enum {
-    CORDON_TOKEN_JOINED = 1u << 0,   /* made by joining hyphen/space parts: "jongun" */
+    CORDON_TOKEN_JOINED = 1u << 0,   /* made by joining parts: "jongun", "abdulrahman",
+                                        a split CJK name whole: "gimjeongeun" */
     CORDON_TOKEN_WEAK = 1u << 1      /* counts little: title, particle, legal form, generic */
 };
 
@@ -446,7 +447,9 @@ typedef struct cordon_name_token {
     size_t n_forms;
     const char *const *phonetic;
     size_t n_phonetic;
-    /* Loose keys, one per distinct form: consonant classes only (b/p/f/v,
+    /* Loose keys, one to three per form (the plain key, and variants
+     * hearing English as Asian scripts transcribe it: r after a vowel
+     * dropped, soft g, th as s): consonant classes only (b/p/f/v/w,
      * k/g/q, d/t, s/z/j/ch, l/r, m, n), vowels dropped. They let
      * transcriptions that lose vowels or merge sounds meet (Hebrew and
      * Arabic script, kana, Hangul, Chinese renderings of foreign names:
@@ -456,7 +459,8 @@ typedef struct cordon_name_token {
     size_t n_loose;
     /* For a JOINED token, the parts it joins: tokens[part_first ..
      * part_first + n_parts), which come before it. Zero otherwise. A
-     * scorer counts either the joined token or its parts, never both. */
+     * scorer counts either the joined token or its parts, never both;
+     * joined tokens may overlap ("정은" inside "김정은"). */
     size_t part_first;
     size_t n_parts;
 } cordon_name_token;
