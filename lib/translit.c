@@ -917,6 +917,75 @@ static int cyr_vowel(int32_t c)
            c == 0x44B || c == 0x44D || c == 0x44E || c == 0x44F || c == 0x456 || c == 0x457 || c == 0x454;
 }
 
+/* Japanese and Chinese names written in Cyrillic follow their own
+ * systems (Polivanov: Коитиро = Koichiro; Palladius: Вэнь Сю = Wen Xiu),
+ * which these rules undo. Rules are tried longest first; "^" marks a
+ * rule for the start of the word only. */
+typedef struct cyr_rule {
+    const char *cyr, *lat;
+} cyr_rule;
+
+static const cyr_rule polivanov[] = {
+    {"дзя", "ja"}, {"дзю", "ju"}, {"дзё", "jo"}, {"дзи", "ji"}, {"дз", "z"},
+    {"тя", "cha"}, {"тю", "chu"}, {"тё", "cho"}, {"ти", "chi"},
+    {"ся", "sha"}, {"сю", "shu"}, {"сё", "sho"}, {"си", "shi"},
+    {"цу", "tsu"}, {"ц", "ts"}, {"ё", "yo"}, {"ю", "yu"}, {"я", "ya"}, {"э", "e"},
+    {"й", "i"}, {"х", "h"}, {"в", "w"}, {"ж", "j"}, {"ш", "sh"}, {"ч", "ch"},
+    {"ь", ""}, {"ъ", ""}, {"ы", "i"}, {"^е", "ye"}, {"е", "e"},
+    {NULL, NULL},
+};
+
+static const cyr_rule palladius[] = {
+    {"цзя", "jia"}, {"цзю", "jiu"}, {"цзи", "ji"}, {"цзе", "jie"}, {"цз", "z"},
+    {"чжун", "zhong"}, {"чж", "zh"}, {"цюн", "qiong"}, {"цю", "qiu"}, {"ця", "qia"}, {"ци", "qi"},
+    {"це", "qie"}, {"сюн", "xiong"}, {"сю", "xiu"}, {"ся", "xia"}, {"си", "xi"}, {"се", "xie"},
+    {"^юн", "yong"}, {"^ю", "you"}, {"^я", "ya"}, {"^е", "ye"}, {"^и", "yi"}, {"^у", "wu"},
+    {"юн", "iong"}, {"ю", "iu"}, {"я", "ia"}, {"е", "ie"}, {"ун", "ong"}, {"эр", "er"},
+    {"ц", "c"}, {"ч", "ch"}, {"ш", "sh"}, {"ж", "r"}, {"х", "h"}, {"в", "w"}, {"э", "e"},
+    {"ы", "i"}, {"й", "i"}, {"ь", ""}, {"ъ", ""}, {"ё", "yo"},
+    {NULL, NULL},
+};
+
+static void cyrillic_rules(const char *s, size_t len, const cyr_rule *rules, cordon__forms *f)
+{
+    char out[CORDON__MAX_FORM_LEN + 1];
+    size_t n = 0, i = 0;
+    while (i < len && n < CORDON__MAX_FORM_LEN) {
+        const cyr_rule *hit = NULL;
+        size_t hl = 0;
+        for (const cyr_rule *r = rules; r->cyr; r++) {
+            const char *c = r->cyr;
+            if (*c == '^') {
+                if (i != 0)
+                    continue;
+                c++;
+            }
+            size_t cl = strlen(c);
+            if (cl > hl && cl <= len - i && memcmp(s + i, c, cl) == 0) {
+                hit = r;
+                hl = cl;
+            }
+        }
+        if (hit) {
+            put(out, &n, hit->lat);
+            i += hl;
+            continue;
+        }
+        size_t start = i;
+        int32_t cp = cordon__utf8_decode(s, len, &i);
+        if (cp < 0)
+            break;
+        int x = cyr_index(cp);
+        const char *r = x >= 0 ? cyr_tab[x][0] : cyr_extra(cp);
+        if (r)
+            put(out, &n, r);
+        else if (cp < 0x80)
+            put(out, &n, (char[2]){(char)cp, 0});
+        (void)start;
+    }
+    cordon__forms_add(f, out, n);
+}
+
 static void cyrillic_tables(const char *s, size_t len, cordon__forms *f)
 {
     int32_t cps[96];
@@ -1193,6 +1262,8 @@ int cordon__translit(const char *s, size_t len, cordon_script script, cordon__fo
             rc = tr_run(set, TR_CYR_SCI, s, len, f);
         if (!rc)
             rc = tr_run(set, TR_UK_BGN, s, len, f);
+        cyrillic_rules(s, len, polivanov, f);
+        cyrillic_rules(s, len, palladius, f);
         break;
     }
     case CORDON_SCRIPT_GREEK:
