@@ -119,7 +119,7 @@ int cmd_normalize(int argc, char **argv)
         cordon_name_analysis *a = NULL;
         cordon_error err;
         if (cordon_name_analyze(argv[i], strlen(argv[i]), schema, &a, &err) != 0) {
-            cli_error(&err);
+            cli_fail("\"%s\": %s", argv[i], err.message);
             status = EXIT_ERROR;
             continue;
         }
