@@ -645,70 +645,116 @@ static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
     return true;
 }
 
+/* The sheet elements that matter, told apart without a string compare
+ * chain: the handlers run for every one of a sheet's cells. */
+enum { E_OTHER, E_SHEET_DATA, E_ROW, E_C, E_V, E_IS, E_T, E_RPH };
+
+static int element_kind(const char *name)
+{
+    const char *ln = local_name(name);
+    switch (ln[0]) {
+    case 'c':
+        return ln[1] ? E_OTHER : E_C;
+    case 'v':
+        return ln[1] ? E_OTHER : E_V;
+    case 't':
+        return ln[1] ? E_OTHER : E_T;
+    case 'i':
+        return ln[1] == 's' && !ln[2] ? E_IS : E_OTHER;
+    case 'r':
+        return strcmp(ln, "row") == 0 ? E_ROW : strcmp(ln, "rPh") == 0 ? E_RPH : E_OTHER;
+    case 's':
+        return strcmp(ln, "sheetData") == 0 ? E_SHEET_DATA : E_OTHER;
+    default:
+        return E_OTHER;
+    }
+}
+
+static void start_row(sheet_state *st, const XML_Char **atts)
+{
+    unsigned long r = st->row + 1;
+    for (size_t i = 0; atts[i]; i += 2)
+        if (atts[i][0] == 'r' && !atts[i][1] && !parse_ulong(atts[i + 1], 1048576, &r)) {
+            sax_fail(&st->s, CORDON_EFORMAT, st->row + 1, "bad row number \"%.40s\"",
+                     atts[i + 1]);
+            return;
+        }
+    st->row = r;
+    st->in_row = true;
+    st->col = -1;
+    st->n_cells = 0;
+    st->row_text.len = 0;
+}
+
+static void start_cell(sheet_state *st, const XML_Char **atts)
+{
+    long col = st->col + 1;
+    st->type[0] = '\0';
+    st->style = 0;
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *an = atts[i], *av = atts[i + 1];
+        if (an[1])
+            continue; /* r, t and s are one letter */
+        if (an[0] == 'r') {
+            col = parse_ref(av);
+            if (col < 0) {
+                sax_fail(&st->s, CORDON_EFORMAT, st->row, "bad cell reference \"%.40s\"", av);
+                return;
+            }
+        } else if (an[0] == 't') {
+            size_t tl = strlen(av);
+            if (tl >= sizeof st->type)
+                tl = sizeof st->type - 1;
+            memcpy(st->type, av, tl);
+            st->type[tl] = '\0';
+        } else if (an[0] == 's' && !parse_ulong(av, 1u << 20, &st->style)) {
+            sax_fail(&st->s, CORDON_EFORMAT, st->row, "bad cell style \"%.40s\"", av);
+            return;
+        }
+    }
+    if (col >= (long)XLSX_MAX_COLUMNS) {
+        sax_fail(&st->s, CORDON_ETOOBIG, st->row, "row %lu has more than %u columns", st->row,
+                 XLSX_MAX_COLUMNS);
+        return;
+    }
+    st->col = col;
+    st->in_cell = true;
+    st->cell_start = st->row_text.len;
+}
+
 static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     sheet_state *st = ud;
     if (st->s.rc || st->done)
         return;
-    const char *ln = local_name(name);
+    int kind = element_kind(name);
     if (!st->in_sheet_data) {
-        if (strcmp(ln, "sheetData") == 0)
-            st->in_sheet_data = true;
+        st->in_sheet_data = kind == E_SHEET_DATA;
         return;
     }
-    if (strcmp(ln, "row") == 0) {
-        unsigned long r = st->row + 1;
-        for (size_t i = 0; atts[i]; i += 2)
-            if (strcmp(atts[i], "r") == 0 && !parse_ulong(atts[i + 1], 1048576, &r)) {
-                sax_fail(&st->s, CORDON_EFORMAT, st->row + 1, "bad row number \"%.40s\"",
-                         atts[i + 1]);
-                return;
-            }
-        st->row = r;
-        st->in_row = true;
-        st->col = -1;
-        st->n_cells = 0;
-        st->row_text.len = 0;
-    } else if (st->in_row && strcmp(ln, "c") == 0) {
-        long col = st->col + 1;
-        st->type[0] = '\0';
-        st->style = 0;
-        for (size_t i = 0; atts[i]; i += 2) {
-            const char *an = atts[i], *av = atts[i + 1];
-            if (strcmp(an, "r") == 0) {
-                col = parse_ref(av);
-                if (col < 0) {
-                    sax_fail(&st->s, CORDON_EFORMAT, st->row, "bad cell reference \"%.40s\"", av);
-                    return;
-                }
-            } else if (strcmp(an, "t") == 0) {
-                size_t tl = strlen(av);
-                if (tl >= sizeof st->type)
-                    tl = sizeof st->type - 1;
-                memcpy(st->type, av, tl);
-                st->type[tl] = '\0';
-            } else if (strcmp(an, "s") == 0 && !parse_ulong(av, 1u << 20, &st->style)) {
-                sax_fail(&st->s, CORDON_EFORMAT, st->row, "bad cell style \"%.40s\"", av);
-                return;
-            }
-        }
-        if (col >= (long)XLSX_MAX_COLUMNS) {
-            sax_fail(&st->s, CORDON_ETOOBIG, st->row, "row %lu has more than %u columns",
-                     st->row, XLSX_MAX_COLUMNS);
-            return;
-        }
-        st->col = col;
-        st->in_cell = true;
-        st->cell_start = st->row_text.len;
-    } else if (st->in_cell) {
-        if (strcmp(ln, "v") == 0)
-            st->in_v = true;
-        else if (strcmp(ln, "is") == 0)
-            st->in_is = true;
-        else if (st->in_is && strcmp(ln, "rPh") == 0)
+    switch (kind) {
+    case E_ROW:
+        start_row(st, atts);
+        break;
+    case E_C:
+        if (st->in_row)
+            start_cell(st, atts);
+        break;
+    case E_V:
+        st->in_v = st->in_cell;
+        break;
+    case E_IS:
+        st->in_is = st->in_cell;
+        break;
+    case E_RPH:
+        if (st->in_is)
             st->in_rph++;
-        else if (st->in_is && !st->in_rph && strcmp(ln, "t") == 0)
-            st->in_t = true;
+        break;
+    case E_T:
+        st->in_t = st->in_is && !st->in_rph;
+        break;
+    default:
+        break;
     }
 }
 
@@ -871,27 +917,41 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
     sheet_state *st = ud;
     if (st->s.rc || st->done || !st->in_sheet_data)
         return;
-    const char *ln = local_name(name);
-    if (strcmp(ln, "v") == 0) {
+    switch (element_kind(name)) {
+    case E_V:
         st->in_v = false;
-    } else if (strcmp(ln, "t") == 0) {
+        break;
+    case E_T:
         st->in_t = false;
-    } else if (strcmp(ln, "rPh") == 0 && st->in_rph) {
-        st->in_rph--;
-    } else if (strcmp(ln, "is") == 0) {
+        break;
+    case E_RPH:
+        if (st->in_rph)
+            st->in_rph--;
+        break;
+    case E_IS:
         st->in_is = false;
-    } else if (strcmp(ln, "c") == 0 && st->in_cell) {
+        break;
+    case E_C:
+        if (!st->in_cell)
+            break;
         st->in_cell = st->in_v = st->in_is = st->in_t = false;
         st->in_rph = 0;
         finish_cell(st);
         if (!st->s.rc && st->row_text.len > XLSX_MAX_ROW_BYTES)
             sax_fail(&st->s, CORDON_ETOOBIG, st->row, "row %lu is over the %zu-byte limit",
                      st->row, XLSX_MAX_ROW_BYTES);
-    } else if (strcmp(ln, "row") == 0 && st->in_row) {
-        st->in_row = false;
-        finish_row(st);
-    } else if (strcmp(ln, "sheetData") == 0) {
+        break;
+    case E_ROW:
+        if (st->in_row) {
+            st->in_row = false;
+            finish_row(st);
+        }
+        break;
+    case E_SHEET_DATA:
         st->done = true; /* the rest of the sheet is layout */
+        break;
+    default:
+        break;
     }
 }
 
