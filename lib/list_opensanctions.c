@@ -8,7 +8,12 @@
  * [program_ids,] dataset, first_seen, last_seen, last_change) and one row
  * per target. Multi-valued cells are themselves ';'-separated CSV, so a
  * value holding ';' is quoted inside the cell. The file prints no
- * publication date; the latest last_seen stands in for it.
+ * publication date; the latest last_seen stands in for it. The export
+ * merges nationality, citizenship and jurisdiction into "countries", so
+ * they become countries; "identifiers" lose their kind, except IMO
+ * numbers, which show it ("IMO9253325"); "sanctions" texts become
+ * remarks and "program_ids" programs; phones, dataset and dates of
+ * first/last sight are not kept.
  *
  * FtM JSON lines: one {"id", "schema", "properties": {prop: [values]}}
  * object a line (jansson). Things (Person, Organization, Company,
