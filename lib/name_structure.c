@@ -395,7 +395,7 @@ static int split_arabic_article(cordon__toks *t)
 }
 
 /* Marks and merges legal forms; returns how many were found. */
-static size_t find_legal_forms(cordon__toks *t)
+static size_t find_legal_forms(cordon__toks *t, cordon_schema hint)
 {
     size_t found = 0;
     for (size_t i = 0; i < t->n; i++) {
@@ -425,8 +425,15 @@ static size_t find_legal_forms(cordon__toks *t)
             if (pos < plen || k == i)
                 continue;
             size_t words = k - i;
-            /* A bare two-letter form needs company: "AO Gazprom", not "Ao". */
+            /* A legal form needs company: "AO Gazprom", not "AO". */
             if (t->n - words == 0)
+                break;
+            /* Short forms are also names and words ("Ao Jun", "Sa'id",
+             * "Ab"): unless the caller said organization, they count only
+             * written in capitals, in Cyrillic, or last ("Renault SA"). */
+            const cordon__tok *w0 = &t->v[i];
+            if (hint == CORDON_SCHEMA_UNKNOWN && words == 1 && strlen(txt(w0)) <= 3 && !w0->upper &&
+                w0->script != CORDON_SCRIPT_CYRILLIC && k != t->n)
                 break;
             cordon__tok *lf = &t->v[i];
             set_fixed(lf, legal_forms[j].canon);
@@ -829,7 +836,7 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
 
     size_t legal = 0;
     if (hint != CORDON_SCHEMA_PERSON)
-        legal = find_legal_forms(t);
+        legal = find_legal_forms(t, hint);
     if (legal && hint == CORDON_SCHEMA_UNKNOWN)
         *schema = CORDON_SCHEMA_ORGANIZATION;
     int person = *schema != CORDON_SCHEMA_ORGANIZATION;
