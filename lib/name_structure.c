@@ -1004,7 +1004,8 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
             count++;
             len += strlen(txt(k));
         }
-        if (ok && count == 2 && last - first + 1 == count && len <= 16) {
+        if (ok && count == 2 && last - first + 1 == count && len <= 16 &&
+            !(t->v[first].group && t->v[first].group == t->v[last].group)) {
             rc = make_joined(t, first, last + 1, 0);
             if (rc)
                 return rc;
