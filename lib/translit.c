@@ -6,13 +6,17 @@
  *    ä/ö/ü/ø/å give both the plain and the expanded form (müller ->
  *    "muller", "mueller").
  *  - Cyrillic: ICU's Russian and Ukrainian BGN/PCGN and scientific
- *    transforms, plus our own ICU rule sets for ICAO passports, French
- *    and German renderings (путин -> putin, poutine; -ович -> ovich,
- *    ovitch, owitsch) and for the Kazakh, Uzbek, Tajik and South Slavic
- *    letters those transforms leave alone.
+ *    transforms, with an ICU rule pass first for the Kazakh, Uzbek,
+ *    Tajik and South Slavic letters those transforms leave alone; then
+ *    our own tables for ICAO passports, French and German renderings
+ *    (путин -> putin, poutine; -ович -> ovich, ovitch, owitsch) and for
+ *    Japanese and Chinese names written in Cyrillic (Polivanov,
+ *    Palladius). Tables, because they are ours anyway and ICU costs
+ *    microseconds per call.
  *  - Greek, Georgian, Armenian, Thai and other scripts: ICU's transforms
- *    (UNGEGN and BGN where both exist); Han: ICU's Mandarin pinyin, one
- *    syllable per character.
+ *    (UNGEGN and BGN where both exist). Han: ICU's Mandarin pinyin, one
+ *    syllable per character (cached per character), respelled the
+ *    English way and in Wade-Giles.
  *  - Hangul, kana, Hebrew and Arabic script: our own tables. Hangul is
  *    arithmetic (initial/vowel/final) and needs syllables to split names;
  *    ICU's kana transform mangles small vowels (トゥ -> "to~u"); the
@@ -20,9 +24,10 @@
  *    ICU transform cannot give.
  *
  * Accents are stripped only after transliteration. ICU transliterators
- * are compiled once per process (slow: milliseconds) and cloned into a
- * pool of per-thread sets, since one UTransliterator must not be used by
- * two threads at once.
+ * are compiled once per process (slow: milliseconds, 0.4 s for Han) and
+ * cloned into a pool of sets, one taken by each call in flight, since
+ * one UTransliterator must not be used by two threads at once. Results
+ * per token are cached.
  */
 #include "name_int.h"
 
@@ -971,7 +976,6 @@ static void cyrillic_rules(const char *s, size_t len, const cyr_rule *rules, cor
             i += hl;
             continue;
         }
-        size_t start = i;
         int32_t cp = cordon__utf8_decode(s, len, &i);
         if (cp < 0)
             break;
@@ -981,7 +985,6 @@ static void cyrillic_rules(const char *s, size_t len, const cyr_rule *rules, cor
             put(out, &n, r);
         else if (cp < 0x80)
             put(out, &n, (char[2]){(char)cp, 0});
-        (void)start;
     }
     cordon__forms_add(f, out, n);
 }
