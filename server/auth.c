@@ -26,11 +26,16 @@ typedef struct key {
 
 static key *keys;
 static size_t n_keys;
+/* Fetched once: an implicit fetch on every request would take
+ * OpenSSL's provider locks on the hot path. */
+static EVP_MD *md;
 
 static int sha256(const void *data, size_t len, unsigned char out[32])
 {
+    if (!md && !(md = EVP_MD_fetch(NULL, "SHA256", NULL)))
+        return -1;
     unsigned int n = 0;
-    return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32 ? 0 : -1;
+    return EVP_Digest(data, len, out, &n, md, NULL) == 1 && n == 32 ? 0 : -1;
 }
 
 static int valid_id(const char *s, size_t len)
@@ -148,11 +153,18 @@ int srv_keys_load(const char *path, char *msg, size_t size)
         snprintf(msg, size, "%s: no keys in the keys file", path);
         bad = 1;
     }
+    unsigned char probe[32];
+    if (!bad && sha256("", 0, probe) != 0) {
+        snprintf(msg, size, "SHA-256 is not available from OpenSSL");
+        bad = 1;
+    }
     if (bad) {
         free(v);
         return -1;
     }
-    srv_keys_free();
+    if (keys)
+        OPENSSL_cleanse(keys, n_keys * sizeof *keys);
+    free(keys);
     keys = v;
     n_keys = n;
     return (int)n;
@@ -177,6 +189,8 @@ void srv_keys_free(void)
     free(keys);
     keys = NULL;
     n_keys = 0;
+    EVP_MD_free(md);
+    md = NULL;
 }
 
 int srv_hash_key(const char *key_id, FILE *in, FILE *out)
@@ -210,6 +224,8 @@ int srv_hash_key(const char *key_id, FILE *in, FILE *out)
         return 2;
     }
     OPENSSL_cleanse(line, sizeof line);
+    EVP_MD_free(md);
+    md = NULL;
     fprintf(out, "%s ", key_id);
     for (size_t i = 0; i < 32; i++)
         fprintf(out, "%02x", h[i]);
