@@ -14,7 +14,7 @@ for t in "${targets[@]}"; do
   make -s "build/fuzz/fuzz_$t" || { echo "$t: build failed"; continue; }
   mkdir -p "build/fuzz-new/$t"
   echo "== fuzz_$t for ${secs}s"
-  nice -n 19 "./build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  nice -n 19 "./build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=60 -rss_limit_mb=2048 \
     -artifact_prefix="build/fuzz-artifacts/${t}-" "build/fuzz-new/$t" "fuzz/corpus/$t" 2>&1 | tail -3
 done
 ls -la build/fuzz-artifacts
