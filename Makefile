@@ -132,7 +132,7 @@ $(filter $(BUILD)/obj/server/% $(BUILD)/obj/cli/cmd_serve.o,$(CLI_OBJ)) $(BUILD)
 $(BUILD)/gen/server_static.c: server/embed.sh $(wildcard server/static/*)
 	@mkdir -p $(dir $@)
 	$(Q)sh server/embed.sh $(sort $(wildcard server/static/*)) > $@.tmp && mv $@.tmp $@
-$(BUILD)/san/tests/test_server: LDLIBS += $(shell pkg-config --libs libcurl 2>/dev/null)
+$(BUILD)/san/tests/test_server $(BUILD)/san/tests/test_server_shipment: LDLIBS += $(shell pkg-config --libs libcurl 2>/dev/null)
 $(BUILD)/san/tests/test_server: tests/unit/server_harness.h
 
 check: $(TESTS) $(FUZZ_REPLAY) $(BUILD)/san/cordon all

@@ -40,6 +40,7 @@ static const route routes[] = {
     {"/entities/", 1, SRV_EP_ENTITIES, "GET", 0}, {"/lists", 0, SRV_EP_LISTS, "GET", 0},
     {"/healthz", 0, SRV_EP_HEALTHZ, "GET", 1}, {"/metrics", 0, SRV_EP_METRICS, "GET", 0},
     {"/admin/reload", 0, SRV_EP_RELOAD, "POST", 0},
+    {"/shipment", 0, SRV_EP_SHIPMENT, "POST", 0},
 };
 
 /* ---- responses ------------------------------------------------------- */
@@ -265,6 +266,7 @@ static enum MHD_Result dispatch(srv_request *r, const char *url)
     switch (r->ep) {
     case SRV_EP_SEARCH: return srv_api_search(r);
     case SRV_EP_MATCH: return srv_api_match(r);
+    case SRV_EP_SHIPMENT: return srv_api_shipment(r);
     case SRV_EP_ENTITIES: return srv_api_entity(r, url + strlen("/entities/"));
     case SRV_EP_LISTS: return srv_api_lists(r);
     case SRV_EP_HEALTHZ: return srv_api_healthz(r);

@@ -32,6 +32,7 @@ static const char *const endpoint_names[SRV_EP_COUNT_] = {
     [SRV_EP_PAGE] = "page",       [SRV_EP_SEARCH] = "search",   [SRV_EP_MATCH] = "match",
     [SRV_EP_ENTITIES] = "entities", [SRV_EP_LISTS] = "lists",   [SRV_EP_HEALTHZ] = "healthz",
     [SRV_EP_METRICS] = "metrics", [SRV_EP_RELOAD] = "reload",   [SRV_EP_OTHER] = "other",
+    [SRV_EP_SHIPMENT] = "shipment",
 };
 
 const char *srv_endpoint_name(srv_endpoint ep)

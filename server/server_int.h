@@ -86,6 +86,7 @@ typedef enum srv_endpoint {
     SRV_EP_HEALTHZ,
     SRV_EP_METRICS,
     SRV_EP_RELOAD,
+    SRV_EP_SHIPMENT,
     SRV_EP_OTHER, /* no such path */
     SRV_EP_COUNT_
 } srv_endpoint;
@@ -153,6 +154,8 @@ enum MHD_Result srv_api_lists(srv_request *r);
 enum MHD_Result srv_api_healthz(srv_request *r);
 enum MHD_Result srv_api_metrics(srv_request *r);
 enum MHD_Result srv_api_match(srv_request *r);
+/* POST /shipment (shipment.c): trade-control screening of a shipment. */
+enum MHD_Result srv_api_shipment(srv_request *r);
 
 /* Reload queue (serve.c): the request waits suspended until the reload
  * thread has reloaded; -1 when the server is shutting down. */
