@@ -3,7 +3,8 @@
 # on generated customer files, with a brute-force Jaro-Winkler screen side
 # by side. Not a test: it prints figures for bench/README.md.
 #
-#   bench/bench_batch.sh [SMALL_ROWS [BIG_ROWS]]     (default 100000 1000000)
+#   bench/bench_batch.sh [SMALL_ROWS [BIG_ROWS]]     (default 100000 1000000;
+#                                                    BIG_ROWS 0 skips that run)
 #
 # Steps, all in one run on the same machine:
 #  1. builds build/cordon, the default snapshot, gen_customers and
@@ -44,7 +45,8 @@ gen() { # rows -> path
   echo "$f"
 }
 small_csv=$(gen "$small")
-big_csv=$(gen "$big")
+big_csv=
+[ "$big" -gt 0 ] && big_csv=$(gen "$big")
 
 # One batch run; prints "wall user sys maxrss_kb".
 run() { # jobs input output
@@ -54,7 +56,7 @@ run() { # jobs input output
 }
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
-echo "== cordon batch on $(nproc) cores: $small rows ($small_csv), then $big rows"
+echo "== cordon batch on $(nproc) cores (load average $(cut -d' ' -f1-3 /proc/loadavg)): $small rows"
 declare -A rps cpu rss
 for j in 1 2; do
   : > "$work/runs_$j.txt"
@@ -73,10 +75,13 @@ cmp -s "$work/out_small_j1.csv" "$work/out_small_j2.csv" && echo "  -j1 and -j2 
   || echo "  WARNING: -j1 and -j2 outputs differ"
 awk -v a="${rps[1]}" -v b="${rps[2]}" 'BEGIN {printf "  scaling 1 -> 2 threads: %.2fx\n", b / a}'
 
-read -r bwall _ _ brss < <(run 2 "$big_csv" "$work/out_big_j2.csv")
-printf '  %d rows at -j2: %.1f s, %.0f rows/s, peak RSS %d MB (vs %d MB at %d rows)\n' \
-  "$big" "$bwall" "$(awk -v n="$big" -v w="$bwall" 'BEGIN {print n / w}')" "$((brss / 1024))" \
-  "$((rss[2] / 1024))" "$small"
+if [ -n "$big_csv" ]; then
+  read -r bwall buser bsys brss < <(run 2 "$big_csv" "$work/out_big_j2.csv")
+  printf '  %d rows at -j2: %.1f s, %.0f rows/s, CPU %.1f s, peak RSS %d MB (vs %d MB at %d rows)\n' \
+    "$big" "$bwall" "$(awk -v n="$big" -v w="$bwall" 'BEGIN {print n / w}')" \
+    "$(awk -v u="$buser" -v s="$bsys" 'BEGIN {print u + s}')" "$((brss / 1024))" \
+    "$((rss[2] / 1024))" "$small"
+fi
 
 echo "== recall of planted listed names ($small rows)"
 build/bench/bruteforce_jw --index "$index" --input "$small_csv" --every 100 --planted 300 \

@@ -11,8 +11,8 @@
  * set (names, dates of birth, nationalities; none is on a list), and
  * companies built from those surnames. A known share of rows is planted
  * with listed parties taken from the index, written the way customers
- * write them: natural order and title case, surname first, a typo, a
- * missing middle name, a transliteration variant, an alias or the
+ * write them: natural order and title case, surname first, a typo, one
+ * middle name left out, a transliteration variant, an alias or the
  * native-script name as listed, a dropped legal form, another case.
  * Every choice comes from a seeded generator, so a seed gives the same
  * file every time.
@@ -450,8 +450,12 @@ static const char *vary(const party *p, char *out, size_t size)
         return "typo";
     }
     if (u < 0.65 && t.n >= 3) {
-        snprintf(t.t[1], sizeof t.t[0], "%s", t.t[t.n - 1]);
-        t.n = 2;
+        /* one middle name left out, as forms with a single given-name
+         * field lose it */
+        size_t drop = 1 + pick(t.n - 2);
+        for (size_t i = drop; i + 1 < t.n; i++)
+            snprintf(t.t[i], sizeof t.t[0], "%s", t.t[i + 1]);
+        t.n--;
         join(&t, out, size);
         return "no_middle";
     }
