@@ -256,6 +256,11 @@ int cordon__loader_set_published(cordon__loader *ld, const char *s,
 int cordon__loader_fail(cordon__loader *ld, int code, unsigned long line,
                         unsigned long column, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Returns rc; when it is a failure whose error names no line (the entity
+ * builder's do not know where they are), gives it line and column, the
+ * position of the record being read. */
+int cordon__loader_locate(cordon__loader *ld, int rc, unsigned long line,
+                          unsigned long column);
 /* The entity as built so far: its arrays point at the items added until
  * now and stay valid until the next add to e (title and remarks are the
  * joined text so far). For joins that need to look, and for tests. */
@@ -319,6 +324,10 @@ int cordon__xml_parse(cordon__xml_doc *doc, const char *data, size_t len,
 /* Reads the file with cordon__read_file, then cordon__xml_parse. */
 int cordon__xml_parse_file(cordon__xml_doc *doc, const char *path,
                            const cordon__xml_limits *limits, cordon_error *err);
+/* For the parsers of one-file XML formats: CORDON_EINVAL ("`what` is one
+ * file") unless the source has exactly one file, else
+ * cordon__xml_parse_file of it with the default limits. */
+int cordon__xml_parse_source(cordon__xml_doc *doc, cordon__loader *ld, const char *what);
 void cordon__xml_free(cordon__xml_doc *doc);
 /* First child element with this local name (NULL name: any), or NULL;
  * n may be NULL. */
@@ -344,17 +353,60 @@ int cordon__xml_append(cordon__buf *b, const cordon__xml_node *n, const char *se
     for (const cordon__xml_node *var = cordon__xml_child((parent), (name)); \
          var; var = cordon__xml_next(var, (name)))
 
-/* ---- OFAC XML labels, shared by the three OFAC XML schemas --------- */
+/* ---- OFAC labels, shared by every OFAC format (ofac_labels.c) ------ */
+
+typedef enum cordon__ofac_field {
+    CORDON__OFAC_ID,          /* an identifier of type `id` */
+    CORDON__OFAC_INFO,        /* about the sanctions: kept in remarks */
+    CORDON__OFAC_GENDER,
+    CORDON__OFAC_NATIONALITY,
+    CORDON__OFAC_CITIZENSHIP,
+    CORDON__OFAC_COUNTRY,     /* an organization's or vessel's country */
+    CORDON__OFAC_DOB,
+    CORDON__OFAC_POB,
+    CORDON__OFAC_TITLE,
+    CORDON__OFAC_CURRENCY,    /* "Digital Currency Address - XBT": the code
+                                 follows the label; an identifier */
+} cordon__ofac_field;
+
+typedef struct cordon__ofac_label {
+    const char *text;         /* as OFAC writes it: "Tax ID No." */
+    cordon__ofac_field field;
+    cordon_id_type id;        /* for CORDON__OFAC_ID and _CURRENCY */
+} cordon__ofac_label;
+
+/* The label that is the whole of s[0..len), case-insensitively and
+ * ignoring a trailing ':', '-' or spaces ("X:", "X -"); NULL if unknown. */
+const cordon__ofac_label *cordon__ofac_label_find(const char *s, size_t len);
+/* The longest label that starts s and ends at a word boundary (a space,
+ * ':', '#' or the end follows, or the label ends in punctuation), with its
+ * length in *label_len; NULL (and 0) if none. For Remarks items. */
+const cordon__ofac_label *cordon__ofac_label_prefix(const char *s, size_t len,
+                                                    size_t *label_len);
+/* The identifier type of value under label l (OTHER for NULL): a vessel
+ * registration that is an IMO number ("IMO 9187629", or seven digits with
+ * a valid check digit) is CORDON_ID_IMO. */
+cordon_id_type cordon__ofac_id_type(const cordon__ofac_label *l, const char *value,
+                                    size_t len);
+/* Seven digits whose last is the IMO check digit. */
+bool cordon__ofac_is_imo_number(const char *v, size_t len);
+/* The schema of OFAC's entry types "Individual", "Entity", "Vessel" and
+ * "Aircraft" (any case, trimmed); CORDON_SCHEMA_UNKNOWN for others. */
+cordon_schema cordon__ofac_schema(const char *s, size_t len);
+/* Adds value to the entity field that `field` names (GENDER to TITLE);
+ * CORDON_EINVAL for ID, INFO and CURRENCY, which are not fields. */
+int cordon__ofac_add_field(cordon__loader *ld, cordon__entity_b *e, cordon__ofac_field field,
+                           const char *value, size_t len);
 
 /*
- * Applies one labelled item (a classic <id>, an Enhanced XML feature or
- * identity document, an Advanced XML feature or ID document) to e: ID
- * labels ("Passport", "Tax ID No.", "MMSI") become identifiers, "Gender",
- * "Nationality Country", "Citizenship Country", "Vessel Flag",
- * "Nationality of Registration", "Birthdate", "Place of Birth" go to their
- * fields, sanctions information ("Secondary sanctions risk:", directive
- * dates) goes to remarks as "LABEL VALUE", and unknown labels are kept as
- * identifiers of type OTHER. country may be NULL. (ofac_labels.c)
+ * Applies one labelled item of the XML formats (a classic <id>, an
+ * Enhanced XML feature or identity document, an Advanced XML feature or
+ * ID document) to e: ID labels ("Passport", "Tax ID No.", "MMSI") become
+ * identifiers, "Gender", "Nationality Country", "Citizenship Country",
+ * "Vessel Flag", "Nationality of Registration", "Birthdate", "Place of
+ * Birth" go to their fields, sanctions information ("Secondary sanctions
+ * risk:", directive dates) goes to remarks as "LABEL VALUE", and unknown
+ * labels are kept as identifiers of type OTHER. country may be NULL.
  */
 int cordon__ofac_apply_item(cordon__loader *ld, cordon__entity_b *e, const char *label,
                             size_t label_len, const char *value, size_t value_len,

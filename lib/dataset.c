@@ -135,6 +135,15 @@ int cordon__loader_fail(cordon__loader *ld, int code, unsigned long line,
     return cordon__fail(ld->err, code, ld->file, line, column, "%s", msg);
 }
 
+int cordon__loader_locate(cordon__loader *ld, int rc, unsigned long line, unsigned long column)
+{
+    if (rc && ld->err && ld->err->line == 0) {
+        ld->err->line = line;
+        ld->err->column = column;
+    }
+    return rc;
+}
+
 int cordon__loader_warn(cordon__loader *ld, const char *fmt, ...)
 {
     char msg[512];

@@ -371,13 +371,12 @@ static int add_documents(ctx *c, const cordon__xml_node *docs)
         c->a.len = 0;
         if (cordon__xml_append(&c->a, cordon__xml_child(d, "IDRegistrationNo"), ""))
             return oom(c);
-        int rc = cordon__ofac_apply_item(c->ld, e, label, label ? strlen(label) : 0, c->a.data,
-                                         c->a.len, country, country ? strlen(country) : 0);
-        if (rc) {
-            if (c->ld->err && c->ld->err->line == 0)
-                c->ld->err->line = d->line;
-            return rc;
-        }
+        TRY(cordon__loader_locate(c->ld,
+                                  cordon__ofac_apply_item(c->ld, e, label,
+                                                          label ? strlen(label) : 0, c->a.data,
+                                                          c->a.len, country,
+                                                          country ? strlen(country) : 0),
+                                  d->line, d->column));
     }
     return 0;
 }
@@ -500,16 +499,8 @@ static int parse_doc(ctx *c, const cordon__xml_node *root)
     }
     TRY(index_refs(c, sets));
     TRY(index_ids(c, &c->locations, cordon__xml_child(root, "Locations")));
-    CORDON__XML_EACH(party, parties, "DistinctParty") {
-        int rc = parse_party(c, party);
-        if (rc) {
-            if (ld->err && ld->err->line == 0) {
-                ld->err->line = party->line;
-                ld->err->column = party->column;
-            }
-            return rc;
-        }
-    }
+    CORDON__XML_EACH(party, parties, "DistinctParty")
+        TRY(cordon__loader_locate(ld, parse_party(c, party), party->line, party->column));
     TRY(add_documents(c, cordon__xml_child(root, "IDRegDocuments")));
     TRY(add_entries(c, cordon__xml_child(root, "SanctionsEntries")));
     TRY(add_relationships(c, cordon__xml_child(root, "ProfileRelationships")));
@@ -518,12 +509,8 @@ static int parse_doc(ctx *c, const cordon__xml_node *root)
 
 int cordon__parse_ofac_advanced_xml(cordon__loader *ld)
 {
-    if (ld->spec->n_files != 1)
-        return cordon__loader_fail(ld, CORDON_EINVAL, 0, 0,
-                                   "an OFAC Advanced XML list is one file, not %zu",
-                                   ld->spec->n_files);
     cordon__xml_doc doc;
-    int rc = cordon__xml_parse_file(&doc, ld->file, NULL, ld->err);
+    int rc = cordon__xml_parse_source(&doc, ld, "an OFAC Advanced XML list");
     if (rc)
         return rc;
     ctx c = {.ld = ld};

@@ -83,9 +83,7 @@ typedef struct {
 /* Builder errors carry no line; give them the row's. */
 static int at_row(parser *p, int rc)
 {
-    if (rc && p->ld->err && p->ld->err->line == 0)
-        p->ld->err->line = p->line;
-    return rc;
+    return cordon__loader_locate(p->ld, rc, p->line, 0);
 }
 
 #define TRY(p, expr)                                                      \

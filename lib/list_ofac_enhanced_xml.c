@@ -62,20 +62,6 @@ static int text(ctx *c, cordon__buf *buf, const cordon__xml_node *n, const char 
     return cordon__xml_append(buf, name ? cordon__xml_child(n, name) : n, "") ? oom(c) : 0;
 }
 
-static cordon_schema schema_of(const char *s, size_t len)
-{
-    len = cordon__trim(&s, len);
-    if (cordon__ieq(s, len, "Individual"))
-        return CORDON_SCHEMA_PERSON;
-    if (cordon__ieq(s, len, "Entity"))
-        return CORDON_SCHEMA_ORGANIZATION;
-    if (cordon__ieq(s, len, "Vessel"))
-        return CORDON_SCHEMA_VESSEL;
-    if (cordon__ieq(s, len, "Aircraft"))
-        return CORDON_SCHEMA_AIRCRAFT;
-    return CORDON_SCHEMA_UNKNOWN;
-}
-
 static int add_names(ctx *c, cordon__entity_b *e, const cordon__xml_node *rec)
 {
     CORDON__XML_EACH(n, cordon__xml_child(rec, "names"), "name") {
@@ -179,7 +165,7 @@ static int parse_entity(ctx *c, const cordon__xml_node *rec)
     const cordon__xml_node *gi = cordon__xml_child(rec, "generalInfo");
     size_t tl;
     const char *type = cordon__xml_child_text(gi, "entityType", &tl);
-    cordon_schema schema = type ? schema_of(type, tl) : CORDON_SCHEMA_UNKNOWN;
+    cordon_schema schema = type ? cordon__ofac_schema(type, tl) : CORDON_SCHEMA_UNKNOWN;
     if (schema == CORDON_SCHEMA_UNKNOWN)
         return cordon__loader_fail(ld, CORDON_EFORMAT, rec->line, rec->column,
                                    "entity %.40s: unknown entityType \"%.40s\"", id ? id : "",
@@ -242,27 +228,15 @@ static int parse_doc(ctx *c, const cordon__xml_node *root)
         if (id && cordon__strmap_put(&c->refs, id, strlen(id), (void *)rv))
             return oom(c);
     }
-    CORDON__XML_EACH(rec, entities, "entity") {
-        int rc = parse_entity(c, rec);
-        if (rc) {
-            if (ld->err && ld->err->line == 0) {
-                ld->err->line = rec->line;
-                ld->err->column = rec->column;
-            }
-            return rc;
-        }
-    }
+    CORDON__XML_EACH(rec, entities, "entity")
+        TRY(cordon__loader_locate(ld, parse_entity(c, rec), rec->line, rec->column));
     return 0;
 }
 
 int cordon__parse_ofac_enhanced_xml(cordon__loader *ld)
 {
-    if (ld->spec->n_files != 1)
-        return cordon__loader_fail(ld, CORDON_EINVAL, 0, 0,
-                                   "an OFAC Enhanced XML list is one file, not %zu",
-                                   ld->spec->n_files);
     cordon__xml_doc doc;
-    int rc = cordon__xml_parse_file(&doc, ld->file, NULL, ld->err);
+    int rc = cordon__xml_parse_source(&doc, ld, "an OFAC Enhanced XML list");
     if (rc)
         return rc;
     ctx c = {.ld = ld};

@@ -56,20 +56,6 @@ static int person_name(ctx *c, const cordon__xml_node *n)
     return append(c, n, "firstName", ", ");
 }
 
-static cordon_schema schema_of(const char *s)
-{
-    size_t len = cordon__trim(&s, strlen(s));
-    if (cordon__ieq(s, len, "Individual"))
-        return CORDON_SCHEMA_PERSON;
-    if (cordon__ieq(s, len, "Entity"))
-        return CORDON_SCHEMA_ORGANIZATION;
-    if (cordon__ieq(s, len, "Vessel"))
-        return CORDON_SCHEMA_VESSEL;
-    if (cordon__ieq(s, len, "Aircraft"))
-        return CORDON_SCHEMA_AIRCRAFT;
-    return CORDON_SCHEMA_UNKNOWN;
-}
-
 static cordon_name_kind aka_kind(const cordon__xml_node *aka)
 {
     const char *type = cordon__xml_child_text(aka, "type", NULL);
@@ -102,7 +88,7 @@ static int parse_entry(ctx *c, const cordon__xml_node *rec)
     size_t len;
     const char *uid = cordon__xml_child_text(rec, "uid", &len);
     const char *type = cordon__xml_child_text(rec, "sdnType", NULL);
-    cordon_schema schema = schema_of(type ? type : "");
+    cordon_schema schema = type ? cordon__ofac_schema(type, strlen(type)) : CORDON_SCHEMA_UNKNOWN;
     if (schema == CORDON_SCHEMA_UNKNOWN)
         return cordon__loader_fail(ld, CORDON_EFORMAT, rec->line, rec->column,
                                    "sdnEntry %.40s: unknown sdnType \"%.40s\"", uid ? uid : "",
@@ -206,14 +192,7 @@ static int parse_doc(ctx *c, const cordon__xml_node *root)
     TRY(set_published(c, pub));
     size_t count = 0;
     CORDON__XML_EACH(rec, root, "sdnEntry") {
-        int rc = parse_entry(c, rec);
-        if (rc) {
-            if (ld->err && ld->err->line == 0) {
-                ld->err->line = rec->line;
-                ld->err->column = rec->column;
-            }
-            return rc;
-        }
+        TRY(cordon__loader_locate(ld, parse_entry(c, rec), rec->line, rec->column));
         count++;
     }
     const char *rc_text = cordon__xml_child_text(pub, "Record_Count", NULL);
@@ -231,11 +210,8 @@ static int parse_doc(ctx *c, const cordon__xml_node *root)
 
 int cordon__parse_ofac_xml(cordon__loader *ld)
 {
-    if (ld->spec->n_files != 1)
-        return cordon__loader_fail(ld, CORDON_EINVAL, 0, 0,
-                                   "an OFAC XML list is one file, not %zu", ld->spec->n_files);
     cordon__xml_doc doc;
-    int rc = cordon__xml_parse_file(&doc, ld->file, NULL, ld->err);
+    int rc = cordon__xml_parse_source(&doc, ld, "an OFAC XML list");
     if (rc)
         return rc;
     ctx c = {.ld = ld};

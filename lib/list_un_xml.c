@@ -274,15 +274,8 @@ static int parse_doc(un_ctx *c, const cordon__xml_node *root)
     for (int pass = 0; pass < 2; pass++) {
         bool person = pass == 0;
         CORDON__XML_EACH(rec, person ? people : orgs, person ? "INDIVIDUAL" : "ENTITY") {
-            int rc = parse_record(c, rec, person);
-            if (rc) {
-                /* Builder errors do not know where they are: say it. */
-                if (ld->err && ld->err->line == 0) {
-                    ld->err->line = rec->line;
-                    ld->err->column = rec->column;
-                }
-                return rc;
-            }
+            TRY(cordon__loader_locate(ld, parse_record(c, rec, person), rec->line,
+                                      rec->column));
         }
     }
     return 0;
@@ -290,11 +283,8 @@ static int parse_doc(un_ctx *c, const cordon__xml_node *root)
 
 int cordon__parse_un_xml(cordon__loader *ld)
 {
-    if (ld->spec->n_files != 1)
-        return cordon__loader_fail(ld, CORDON_EINVAL, 0, 0,
-                                   "a UN list is one XML file, not %zu", ld->spec->n_files);
     cordon__xml_doc doc;
-    int rc = cordon__xml_parse_file(&doc, ld->file, NULL, ld->err);
+    int rc = cordon__xml_parse_source(&doc, ld, "a UN list");
     if (rc)
         return rc;
     un_ctx c = {.ld = ld};

@@ -403,6 +403,15 @@ int cordon__xml_parse_file(cordon__xml_doc *doc, const char *path,
     return rc;
 }
 
+int cordon__xml_parse_source(cordon__xml_doc *doc, cordon__loader *ld, const char *what)
+{
+    memset(doc, 0, sizeof *doc);
+    if (ld->spec->n_files != 1)
+        return cordon__loader_fail(ld, CORDON_EINVAL, 0, 0, "%s is one file, not %zu", what,
+                                   ld->spec->n_files);
+    return cordon__xml_parse_file(doc, ld->file, NULL, ld->err);
+}
+
 void cordon__xml_free(cordon__xml_doc *doc)
 {
     if (!doc)

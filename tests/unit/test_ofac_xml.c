@@ -244,6 +244,47 @@ static void test_record_count_warning(void **state)
     free(path);
 }
 
+/* The XML formats and the CSV Remarks share one label table: labels
+ * first seen in Remarks mean the same in an idList, and a vessel
+ * registration is an IMO number only when it is one. */
+static void test_shared_labels(void **state)
+{
+    (void)state;
+    const char *doc =
+        "<sdnList><sdnEntry><uid>9</uid><lastName>Y</lastName><sdnType>Vessel</sdnType>"
+        "<idList>"
+        "<id><idType>Passport Booklet</idType><idNumber>B1</idNumber></id>"
+        "<id><idType>CURP</idType><idNumber>C2</idNumber></id>"
+        "<id><idType>Email:</idType><idNumber>a@b.c</idNumber></id>"
+        "<id><idType>Vessel Registration Identification</idType>"
+        "<idNumber>RS 150443</idNumber></id>"
+        "<id><idType>Vessel Registration Identification</idType>"
+        "<idNumber>8606173</idNumber></id>"
+        "<id><idType>Nationality of Registration</idType><idNumber>Malta</idNumber></id>"
+        "<id><idType>Organization Established Date -</idType><idNumber>1969</idNumber></id>"
+        "<id><idType>Something New</idType><idNumber>N1</idNumber></id>"
+        "</idList></sdnEntry></sdnList>";
+    char *path = test_write_temp(doc, strlen(doc), ".xml");
+    const char *files[] = {path};
+    cordon_dataset *ds = test_load("v", CORDON_FORMAT_OFAC_XML, files, 1);
+    const cordon_entity *e = find(ds, "v:9");
+    assert_int_equal(e->n_identifiers, 6);
+    assert_int_equal(find_id(e, "Passport Booklet", "B1")->type, CORDON_ID_PASSPORT);
+    assert_int_equal(find_id(e, "CURP", "C2")->type, CORDON_ID_NATIONAL_ID);
+    assert_int_equal(find_id(e, "Email:", "a@b.c")->type, CORDON_ID_EMAIL);
+    assert_int_equal(find_id(e, "Vessel Registration Identification", "RS 150443")->type,
+                     CORDON_ID_REGISTRATION);
+    assert_int_equal(find_id(e, "Vessel Registration Identification", "8606173")->type,
+                     CORDON_ID_IMO);
+    assert_int_equal(find_id(e, "Something New", "N1")->type, CORDON_ID_OTHER);
+    assert_int_equal(e->n_countries, 1);
+    assert_string_equal(e->countries[0].code, "MT");
+    assert_string_equal(e->remarks, "Organization Established Date - 1969");
+    cordon_dataset_free(ds);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_attacks),
         cmocka_unit_test(test_record_count_warning),
+        cmocka_unit_test(test_shared_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
