@@ -69,6 +69,8 @@ enum MHD_Result srv_respond(srv_request *r, unsigned status, const char *type, c
     enum MHD_Result ok = MHD_queue_response(r->conn, status, resp);
     MHD_destroy_response(resp);
     r->status = status;
+    if (ok == MHD_YES)
+        srv_metrics_response(r->ep, status);
     return ok;
 }
 
@@ -204,7 +206,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     double seconds = (double)(end.tv_sec - r->start.tv_sec) +
                      (double)(end.tv_nsec - r->start.tv_nsec) / 1e9;
     if (r->status)
-        srv_metrics_request(r->ep, r->status, seconds);
+        srv_metrics_latency(r->ep, seconds);
     if (!srv_opts->quiet)
         log_line(r, seconds);
     free(r->body);
@@ -258,7 +260,10 @@ static enum MHD_Result serve_asset(srv_request *r, int i)
 {
     r->ep = SRV_EP_PAGE;
     r->status = 200;
-    return MHD_queue_response(r->conn, 200, asset_responses[i]);
+    enum MHD_Result ok = MHD_queue_response(r->conn, 200, asset_responses[i]);
+    if (ok == MHD_YES)
+        srv_metrics_response(r->ep, 200);
+    return ok;
 }
 
 static enum MHD_Result dispatch(srv_request *r, const char *url)

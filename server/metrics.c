@@ -4,7 +4,9 @@
  * per endpoint, queries screened and matches returned, reloads, and the
  * age of every loaded list from the date it was published. Counters are
  * relaxed atomics: worker threads only add, and a scrape may see one
- * request's counters half-updated, which Prometheus tolerates.
+ * request's counters half-updated, which Prometheus tolerates. Answers
+ * are counted when queued and timed when sent, so a histogram's count
+ * can trail cordon_http_requests_total by the requests in flight.
  */
 #include "server_int.h"
 
@@ -48,11 +50,17 @@ static size_t status_slot(unsigned status)
     return N_STATUS - 1;
 }
 
-void srv_metrics_request(srv_endpoint ep, unsigned status, double seconds)
+void srv_metrics_response(srv_endpoint ep, unsigned status)
 {
     if ((unsigned)ep >= SRV_EP_COUNT_)
         ep = SRV_EP_OTHER;
     atomic_fetch_add_explicit(&requests[ep][status_slot(status)], 1, memory_order_relaxed);
+}
+
+void srv_metrics_latency(srv_endpoint ep, double seconds)
+{
+    if ((unsigned)ep >= SRV_EP_COUNT_)
+        ep = SRV_EP_OTHER;
     size_t b = 0;
     while (b < N_BOUNDS && seconds > bounds[b])
         b++;

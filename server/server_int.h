@@ -92,7 +92,11 @@ typedef enum srv_endpoint {
 } srv_endpoint;
 
 const char *srv_endpoint_name(srv_endpoint ep);
-void srv_metrics_request(srv_endpoint ep, unsigned status, double seconds);
+/* A response queued: counted before it is sent, so a client that reads
+ * /metrics after its answer sees it counted. */
+void srv_metrics_response(srv_endpoint ep, unsigned status);
+/* The request's time, from the request line to the last byte sent. */
+void srv_metrics_latency(srv_endpoint ep, double seconds);
 /* Queries screened, how many of them matched, matches returned. */
 void srv_metrics_screened(size_t queries, size_t matched, size_t matches);
 void srv_metrics_reload(int ok);
