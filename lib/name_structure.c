@@ -143,7 +143,8 @@ static const char *const generic_words[] = {
 
 static const char *const patronymic_suffixes[] = {
     "ovich", "evich", "ovych", "evych", "ovitch", "evitch", "owitsch", "ewitsch", "ovitsch",
-    "ovna", "evna", "ichna", "ivna", "yevna", "ievna", NULL};
+    "ovna", "evna", "ichna", "ivna", "yevna", "ievna",
+    "ich", "ych", "itch", NULL}; /* Ilyich, Kuzmich: short forms, in patronymic position only */
 static const char *const turkic_patronymics[] = {"ogly", "oglu", "ogli", "uly", "uli", "kyzy", "qizi", "kizi", "gizi", NULL};
 
 /* ---- one hash table over every word list --------------------------- */
