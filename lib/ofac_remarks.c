@@ -3,7 +3,7 @@
  *
  * The legacy sdn.csv has no columns for dates of birth, nationalities or
  * identity documents: OFAC writes them into Remarks as items separated by
- * "; " and closes the whole field with one ".":
+ * "; " (rarely ';' alone) and closes the whole field with one ".":
  *
  *   DOB 07 Oct 1952; POB Leningrad, Russia; nationality Russia; citizen
  *   Russia; Gender Male; Passport 123 (Russia) expires 01 Jan 2030;
@@ -229,19 +229,11 @@ int cordon__ofac_remarks_apply(cordon__loader *ld, cordon__entity_b *e, const ch
     len = cordon__trim(&s, len);
     size_t pos = 0, items = 0;
     while (pos < len) {
-        /* Items end at "; " (or ';' at the very end). */
-        size_t end = pos;
-        for (;;) {
-            const char *q = memchr(s + end, ';', len - end);
-            if (!q) {
-                end = len;
-                break;
-            }
-            end = (size_t)(q - s);
-            if (end + 1 == len || s[end + 1] == ' ')
-                break;
-            end++;
-        }
+        /* Items end at every ';': OFAC writes "; " but now and then
+         * forgets the space ("nationality possibly Palestinian;arrested
+         * 23 Apr 2002"). No value in the files holds a ';' of its own. */
+        const char *q = memchr(s + pos, ';', len - pos);
+        size_t end = q ? (size_t)(q - s) : len;
         const char *item = s + pos;
         size_t ilen = cordon__trim(&item, end - pos);
         pos = end < len ? end + 1 : len;

@@ -297,6 +297,20 @@ static void test_more_records(void **state)
     e = find(ds, "ofac_sdn:37479");
     assert_string_equal(find_id(e, CORDON_ID_REGISTRATION, "RS 150443")->country, "Russia");
     find_id(e, CORDON_ID_MMSI, "273385420");
+
+    /* An item separator without its space: "DOB 01 Feb 1966; POB
+     * Hashmija, Iraq; nationality possibly Palestinian;arrested 23 Apr
+     * 2002; a.k.a. 'ABU ALI'." (three entities of 2002 read so). */
+    e = find(ds, "ofac_sdn:7940");
+    assert_int_equal(e->n_nationalities, 1);
+    assert_string_equal(e->nationalities[0].text, "possibly Palestinian");
+    assert_string_equal(e->remarks, "arrested 23 Apr 2002");
+    assert_int_equal(name_kind(e, "ABU ALI"), CORDON_NAME_WEAK);
+    e = find(ds, "ofac_sdn:7945"); /* "nationality Jordan; nationality possibly ..." */
+    assert_int_equal(e->n_nationalities, 2);
+    assert_string_equal(e->nationalities[0].code, "JO");
+    assert_string_equal(e->nationalities[1].text, "possibly Palestinian");
+    assert_string_equal(e->remarks, "arrested 23 Apr 2002.");
     cordon_dataset_free(ds);
 }
 

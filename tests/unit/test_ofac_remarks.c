@@ -232,14 +232,27 @@ static void test_organization(void **state)
 static void test_separators_and_title(void **state)
 {
     (void)state;
-    /* Items end at "; " only; the item repeating the Title is dropped. */
+    /* Items end at every ';', spaced or not, and empty ones vanish; the
+     * item repeating the Title is dropped. */
     const cordon_entity *e = load("individual", "President of the Russian Federation",
                                   "Organization Type: A;B; President of the Russian Federation; "
                                   "Gender Unknown;; ; POB Shati.");
     assert_string_equal(e->title, "President of the Russian Federation");
     assert_string_equal(e->birth_places[0], "Shati");
     assert_null(e->gender);
-    assert_string_equal(e->remarks, "Organization Type: A;B; Gender Unknown;");
+    assert_string_equal(e->remarks, "Organization Type: A; B; Gender Unknown");
+
+    /* The real Remarks of SDN 7940 (2002), whose ';' lacks its space. */
+    e = load("individual", NULL,
+             "DOB 01 Feb 1966; POB Hashmija, Iraq; nationality possibly Palestinian;arrested "
+             "23 Apr 2002; a.k.a. 'ABU ALI'.");
+    assert_int_equal(e->n_birth_dates, 1);
+    assert_string_equal(e->birth_places[0], "Hashmija, Iraq");
+    assert_int_equal(e->n_nationalities, 1);
+    assert_string_equal(e->nationalities[0].text, "possibly Palestinian");
+    assert_string_equal(e->remarks, "arrested 23 Apr 2002");
+    assert_int_equal(e->n_names, 2);
+    assert_string_equal(e->names[1].value, "ABU ALI");
 
     e = load("individual", "Chairman", "DOB 1984; Chairman.");
     assert_null(e->remarks);
