@@ -50,6 +50,10 @@ static void help(FILE *out)
           "running:\n"
           "  -j, --jobs N       screening threads (default: the number of cores)\n"
           "  -q, --quiet        no progress line and no summary on stderr\n"
+          "audit:\n"
+          "  --audit DB         keep every row's decision in the audit log of store DB\n"
+          "                     (default: $CORDON_DB, else ~/.local/state/cordon/cordon.db)\n"
+          "  --no-audit         keep no audit log\n"
           "\n"
           "Bad rows (wrong column count, invalid UTF-8, empty name, unparsable date,\n"
           "unknown type or country) are counted and skipped unless --strict.\n"
@@ -172,7 +176,7 @@ static bool add_keep(const char **keep, size_t *n, char *arg)
 enum {
     OPT_INPUT_FORMAT = 256, OPT_DELIMITER, OPT_NAME_COL, OPT_TYPE_COL, OPT_DOB_COL,
     OPT_COUNTRY_COL, OPT_ID_COL, OPT_KEEP, OPT_FORMAT, OPT_ALL, OPT_REJECTS, OPT_STRICT,
-    OPT_THRESHOLD, OPT_LIMIT, OPT_ALGORITHM, OPT_INDEX, OPT_LISTS
+    OPT_THRESHOLD, OPT_LIMIT, OPT_ALGORITHM, OPT_INDEX, OPT_LISTS, OPT_AUDIT, OPT_NO_AUDIT
 };
 
 int cmd_batch(int argc, char **argv)
@@ -198,6 +202,8 @@ int cmd_batch(int argc, char **argv)
         {"lists", required_argument, NULL, OPT_LISTS},
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
+        {"audit", required_argument, NULL, OPT_AUDIT},
+        {"no-audit", no_argument, NULL, OPT_NO_AUDIT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -207,7 +213,10 @@ int cmd_batch(int argc, char **argv)
     const char *out_path = NULL, *rejects_path = NULL, *index_path = NULL, *lists = NULL;
     const char *input_format = NULL;
     char delim = ',';
-    bool quiet = false;
+    bool quiet = false, no_audit = false;
+    const char *audit_path = NULL;
+    cli_audit *audit = NULL;
+    uint64_t audited = 0;
     long jobs = 0;
     int c;
     char *end;
@@ -285,6 +294,8 @@ int cmd_batch(int argc, char **argv)
             }
             break;
         case 'q': quiet = true; break;
+        case OPT_AUDIT: audit_path = optarg; break;
+        case OPT_NO_AUDIT: no_audit = true; break;
         case 'h': help(stdout); return EXIT_CLEAN;
         default: help(stderr); return EXIT_ERROR;
         }
@@ -323,9 +334,21 @@ int cmd_batch(int argc, char **argv)
         cli_fail("%s: %s", in_path, strerror(errno));
         return EXIT_ERROR;
     }
-    struct stat st;
-    if (fstat(in_fd, &st) == 0 && S_ISREG(st.st_mode))
+    struct stat st, ost;
+    if (fstat(in_fd, &st) == 0 && S_ISREG(st.st_mode)) {
         cfg.input_size = (uint64_t)st.st_size;
+        /* the rename at the end would replace the input */
+        const char *outs[] = {out_path, rejects_path};
+        for (size_t i = 0; i < 2; i++) {
+            if (outs[i] && stat(outs[i], &ost) == 0 && ost.st_dev == st.st_dev &&
+                ost.st_ino == st.st_ino) {
+                cli_fail("%s is the input file", outs[i]);
+                if (in_fd != STDIN_FILENO)
+                    close(in_fd);
+                return EXIT_ERROR;
+            }
+        }
+    }
 
     int rc = EXIT_ERROR;
     cordon_records *r = NULL;
@@ -342,6 +365,12 @@ int cmd_batch(int argc, char **argv)
     if (!(idx = cli_open_index(index_path, lists)))
         goto done;
     cfg.idx = idx;
+    /* decisions are logged unless asked not to; a log that cannot be
+     * kept stops the run before it screens anything */
+    if (!no_audit && !(audit = cli_audit_open(audit_path)))
+        goto done;
+    cfg.audit = audit;
+    cfg.audit_file = strcmp(in_path, "-") ? in_path : "(stdin)";
 
     batch_signals_install();
     if (!(have_out = batch_file_open(&out, out_path)))
@@ -364,15 +393,25 @@ int cmd_batch(int argc, char **argv)
     batch_stats stats;
     if (!batch_run(&cfg, r, out.f, have_rej ? rej.f : NULL, &stats))
         goto done;
+    /* every decision is in the log before the output appears */
+    bool logged = cli_audit_close(audit, &audited);
+    audit = NULL;
+    if (!logged)
+        goto done;
     /* rejects first: the output appearing is the sign the run finished */
     if (have_rej && !batch_file_commit(&rej))
         goto done;
     if (!batch_file_commit(&out))
         goto done;
-    if (!quiet)
+    if (!quiet) {
         summary(idx, &cfg, &stats, rejects_path);
+        if (cfg.audit)
+            fprintf(stderr, "  audit %llu records in %s\n", (unsigned long long)audited,
+                    cli_db_path(audit_path));
+    }
     rc = stats.matched_rows ? EXIT_MATCH : EXIT_CLEAN;
 done:
+    cli_audit_close(audit, NULL);
     if (have_rej)
         batch_file_abort(&rej);
     if (have_out)

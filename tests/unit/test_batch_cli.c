@@ -268,12 +268,18 @@ static void test_golden_rejects(void **state) { (void)state; golden("rejects", "
 /* --strict: the first bad row ends the run */
 static void test_golden_strict(void **state) { (void)state; golden("strict", "2"); }
 
+/* --type-col, --limit, --threshold passed to screening */
+static void test_golden_options(void **state) { (void)state; golden("options", "2"); }
+/* --algorithm ofac */
+static void test_golden_ofac(void **state) { (void)state; golden("ofac", "2"); }
+
 /* One thread or many: the same bytes. */
 static void test_golden_threads(void **state)
 {
     (void)state;
-    static const char *const cases[] = {"quoting", "crlf_bom", "jsonl", "rejects", "strict"};
-    for (size_t i = 0; i < 5; i++) {
+    static const char *const cases[] = {"quoting", "crlf_bom", "jsonl", "rejects",
+                                        "strict",  "options",  "ofac"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         golden(cases[i], "1");
         golden(cases[i], "3");
     }
@@ -517,6 +523,23 @@ static void test_errors(void **state)
     expect_error(a6, "--threshold takes a number in (0,1]");
     char *a7[] = {"cordon", "batch", "-j", "0", "x.csv", NULL};
     expect_error(a7, "-j takes a number of threads");
+    /* -o naming the input would replace it at the end: refused (on a
+     * copy, so that a regression cannot eat the golden input) */
+    char same[300], same2[310];
+    snprintf(same, sizeof same, "%s/same.csv", tmp);
+    snprintf(same2, sizeof same2, "%s/./same.csv", tmp);
+    char *orig = slurp("tests/batch/quoting/input.csv", NULL);
+    spit(same, orig);
+    char *a10[] = {"cordon", "batch", "--index", index_path, "-o", same2, same, NULL};
+    char want10[400];
+    snprintf(want10, sizeof want10, "cordon: %s is the input file\n", same2);
+    expect_error(a10, want10);
+    char *a11[] = {"cordon", "batch", "--index", index_path, "--rejects", same2, same, NULL};
+    expect_error(a11, want10);
+    char *after = slurp(same, NULL);
+    assert_string_equal(after, orig);
+    free(after);
+    free(orig);
     char empty[300];
     snprintf(empty, sizeof empty, "%s/empty.csv", tmp);
     spit(empty, "");
@@ -664,6 +687,8 @@ int main(void)
         cmocka_unit_test(test_golden_jsonl),
         cmocka_unit_test(test_golden_rejects),
         cmocka_unit_test(test_golden_strict),
+        cmocka_unit_test(test_golden_options),
+        cmocka_unit_test(test_golden_ofac),
         cmocka_unit_test(test_golden_threads),
         cmocka_unit_test(test_order_any_threads),
         cmocka_unit_test(test_stdin_and_output_file),
