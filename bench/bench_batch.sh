@@ -17,13 +17,15 @@
 #     among the row's matches; also by variation, and alerts on clean rows;
 #  5. bruteforce_jw on a sample of SMALL (every 100th row and 300 planted
 #     rows), and batch's recall on exactly the same rows.
-# Environment: SEED (default 1), PLANTED (default 0.01), THREADS_MAX (2).
+# Environment: SEED (default 1), PLANTED (default 0.01), CORDON_SHARED_DATA
+# (default ../shared/data: the Wikidata and negatives sets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-100000}
 big=${2:-1000000}
 seed=${SEED:-1}
 planted=${PLANTED:-0.01}
+shared=${CORDON_SHARED_DATA:-../shared/data}
 work=build/bench-data
 mkdir -p "$work" build/bench
 
@@ -40,7 +42,8 @@ done
 gen() { # rows -> path
   local f=$work/customers_$1_s$seed.csv
   if [ ! -s "$f" ] || [ build/bench/gen_customers -nt "$f" ] || [ "$index" -nt "$f" ]; then
-    build/bench/gen_customers --index "$index" --rows "$1" --seed "$seed" --planted "$planted" > "$f"
+    build/bench/gen_customers --index "$index" --rows "$1" --seed "$seed" --planted "$planted" \
+      --shared "$shared" > "$f"
   fi
   echo "$f"
 }
