@@ -143,7 +143,8 @@ test: check
 # ---- fuzzing (clang + libFuzzer) ------------------------------------
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
-	clang $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(BASE_CFLAGS) -Wno-cast-align -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
 
 fuzz: $(FUZZERS)
 

@@ -40,7 +40,8 @@ typedef struct loader {
     bool have_screening;
 } loader;
 
-static int failv(loader *ld, int code, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static int failv(loader *ld, int code, const char *fmt,
+                                                     va_list ap)
 {
     char msg[400];
     vsnprintf(msg, sizeof msg, fmt, ap);
