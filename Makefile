@@ -6,7 +6,7 @@ Q := $(if $(V),,@)
 CC ?= cc
 BUILD := build
 
-PKGS := expat jansson libutf8proc icu-uc icu-i18n zlib libzip libcrypto libmicrohttpd
+PKGS := expat jansson libutf8proc icu-uc icu-i18n zlib libzip libcrypto libmicrohttpd sqlite3
 DEB_PKGS := build-essential pkg-config clang libexpat1-dev libjansson-dev \
             libutf8proc-dev libicu-dev zlib1g-dev libzip-dev libssl-dev \
             libcmocka-dev libmicrohttpd-dev libsqlite3-dev \

@@ -101,6 +101,8 @@ typedef struct batch_config {
     unsigned threads;
     bool progress;       /* draw the progress line on stderr */
     uint64_t input_size; /* bytes, 0 when unknown (a pipe) */
+    cli_audit *audit;       /* the audit sink, or NULL (--no-audit) */
+    const char *audit_file; /* the input's name, in each record */
 } batch_config;
 
 /* Column names tried in order for a role without --X-col. */
@@ -124,6 +126,18 @@ typedef struct batch_stats {
  */
 bool batch_run(const batch_config *cfg, cordon_records *r, FILE *out, FILE *rejects,
                batch_stats *stats);
+
+/* ---- audit records (batch_audit.c) ----------------------------------- */
+
+/* The record of one screened row (worker threads). False when out of
+ * memory. */
+bool batch_audit_record(const batch_config *cfg, const cordon_query *q, const cordon_result *r,
+                        unsigned long row, cordon_audit_record **out);
+/* Hands recs[0..n) (NULL entries skipped) to the sink, in order, and
+ * clears them. False when the sink failed (it printed why). */
+bool batch_audit_flush(const batch_config *cfg, cordon_audit_record **recs, size_t n);
+/* Frees records that will not be written. */
+void batch_audit_drop(cordon_audit_record **recs, size_t n);
 
 /* ---- progress (batch_progress.c) ------------------------------------ */
 

@@ -58,6 +58,7 @@ typedef struct slot {
     uint64_t end_offset; /* input bytes consumed through this batch */
     bool failed;
     char error[512];
+    cordon_audit_record *audit[SLOT_ROWS]; /* rows' audit records (batch_audit.c) */
 } slot;
 
 typedef struct pool {
@@ -247,6 +248,8 @@ static bool screen_row(const batch_config *cfg, slot *s, size_t i)
                 ok = batch_row(&s->out, cfg->format, rw->number, cfg->keep, kv, cfg->n_keep,
                                NULL);
             rw->matches = (unsigned)res->n_matches;
+            if (ok && cfg->audit)
+                ok = batch_audit_record(cfg, &q, res, rw->number, &s->audit[i]);
             cordon_result_free(res);
             if (!ok) {
                 snprintf(s->error, sizeof s->error, "out of memory formatting row %lu",
@@ -298,6 +301,10 @@ static bool write_slot(pool *p, slot *s, char *msg, size_t msize)
     if ((out_len && fwrite(s->out.data, 1, out_len, p->out) != out_len) ||
         (p->rejects && rej_len && fwrite(s->rej.data, 1, rej_len, p->rejects) != rej_len)) {
         snprintf(msg, msize, "cannot write the output: %s", strerror(errno));
+        return false;
+    }
+    if (cfg->audit && !batch_audit_flush(cfg, s->audit, n)) {
+        snprintf(msg, msize, "cannot write the audit log; stopping");
         return false;
     }
     batch_stats *st = p->st;
@@ -368,6 +375,7 @@ static void reset_slot(slot *s)
     s->data.len = s->out.len = s->rej.len = 0;
     s->failed = false;
     s->error[0] = '\0';
+    batch_audit_drop(s->audit, SLOT_ROWS);
     /* a slot that once held huge rows gives the memory back */
     if (s->data.cap > 2 * SLOT_DATA_BYTES)
         bbuf_free(&s->data);
@@ -481,6 +489,7 @@ bool batch_run(const batch_config *cfg, cordon_records *r, FILE *out, FILE *reje
 out:
     for (size_t i = 0; p.slots && i < p.n_slots; i++) {
         free(p.slots[i].keep);
+        batch_audit_drop(p.slots[i].audit, SLOT_ROWS);
         bbuf_free(&p.slots[i].data);
         bbuf_free(&p.slots[i].out);
         bbuf_free(&p.slots[i].rej);

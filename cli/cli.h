@@ -49,6 +49,29 @@ int cmd_show(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_normalize(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_decide(int argc, char **argv);
+
+/* ---- the store: audit log and monitoring (cli/audit_cli.c) ---------- */
+
+/* The store file: `given` (--db, --audit), else $CORDON_DB, else
+ * $XDG_STATE_HOME/cordon/cordon.db, else ~/.local/state/cordon/cordon.db
+ * (its directory is created). */
+const char *cli_db_path(const char *given);
+/* Opens the store; prints the error and returns NULL on failure. */
+cordon_store *cli_store_open(const char *given);
+/* An audit sink: records go to a background writer. A NULL sink takes
+ * and drops records (auditing off). Functions print errors. */
+typedef struct cli_audit cli_audit;
+cli_audit *cli_audit_open(const char *path);
+bool cli_audit_push(cli_audit *a, cordon_audit_record *rec);
+bool cli_audit_screen(cli_audit *a, const char *kind, const cordon_query *q,
+                      const cordon_screen_options *o, const cordon_index *idx,
+                      const cordon_result *r, const char *context);
+/* Commits what is queued; false when any record could not be written. */
+bool cli_audit_close(cli_audit *a, uint64_t *written);
 int cmd_shipment(int argc, char **argv);
 
 #endif

@@ -18,12 +18,14 @@ static void help(FILE *out)
             "usage: cordon screen [--type person|organization|vessel|aircraft] [--dob DATE]\n"
             "                     [--country CC] [--id VALUE]... [--threshold X] [--limit N]\n"
             "                     [--algorithm default|ofac] [--explain] [--json]\n"
-            "                     [--index FILE | --lists FILE] [NAME...]\n\n"
+            "                     [--index FILE | --lists FILE] [--audit DB] [NAME...]\n\n"
             "Screens each NAME (each argument is one name; with none, one name a line\n"
             "on stdin, blank lines skipped) against the sanctions lists. --id gives an\n"
             "identifier such as \"IMO 1011551\" that matches exactly (repeatable); with\n"
             "--id and no NAME, the identifiers are screened alone.\n"
             "Output: a table of matches, or with --json one JSON object per name.\n"
+            "--audit DB records every screening in the audit log of store DB (see\n"
+            "`cordon audit`).\n"
             "Exit status: 0 no match, 1 match, 2 error.\n");
 }
 
@@ -33,6 +35,8 @@ typedef struct screen_args {
     cordon_date dob;
     cordon_query_id ids[CORDON_QUERY_MAX_IDS];
     bool json, explain;
+    cli_audit *audit; /* --audit: every screening is logged */
+    const cordon_index *idx;
 } screen_args;
 
 static void print_table(const char *name, const cordon_result *r, bool explain)
@@ -92,6 +96,8 @@ static int screen_one(const cordon_index *idx, screen_args *a, const char *name,
         print_table(r->query ? r->query : name, r, a->explain);
     }
     int status = r->n_matches ? EXIT_MATCH : EXIT_CLEAN;
+    if (a->audit && !cli_audit_screen(a->audit, "screen", &a->query, &a->opts, a->idx, r, NULL))
+        status = EXIT_ERROR;
     cordon_result_free(r);
     return status;
 }
@@ -112,11 +118,12 @@ int cmd_screen(int argc, char **argv)
         {"algorithm", required_argument, NULL, 'a'}, {"explain", no_argument, NULL, 'x'},
         {"json", no_argument, NULL, 'j'},          {"index", required_argument, NULL, 'I'},
         {"lists", required_argument, NULL, 'l'},   {"help", no_argument, NULL, 'h'},
+        {"audit", required_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     screen_args a;
     memset(&a, 0, sizeof a);
-    const char *index_opt = NULL, *lists_opt = NULL;
+    const char *index_opt = NULL, *lists_opt = NULL, *audit_opt = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -182,6 +189,7 @@ int cmd_screen(int argc, char **argv)
         case 'j': a.json = true; break;
         case 'I': index_opt = optarg; break;
         case 'l': lists_opt = optarg; break;
+        case 'A': audit_opt = optarg; break;
         case 'h': help(stdout); return EXIT_CLEAN;
         default: help(stderr); return EXIT_ERROR;
         }
@@ -197,6 +205,11 @@ int cmd_screen(int argc, char **argv)
     cordon_index *idx = cli_open_index(index_opt, lists_opt);
     if (!idx)
         return EXIT_ERROR;
+    a.idx = idx;
+    if (audit_opt && !(a.audit = cli_audit_open(audit_opt))) {
+        cordon_index_close(idx);
+        return EXIT_ERROR;
+    }
     int status = EXIT_CLEAN;
     if (optind < argc) {
         for (int i = optind; i < argc; i++)
@@ -220,6 +233,8 @@ int cmd_screen(int argc, char **argv)
         }
         free(line);
     }
+    if (!cli_audit_close(a.audit, NULL))
+        status = EXIT_ERROR;
     cordon_index_close(idx);
     return status;
 }

@@ -18,6 +18,10 @@ static const struct {
     {"compare", cmd_compare, "score one name against another, with the explanation"},
     {"build", cmd_build, "compile the lists into the index snapshot screening uses"},
     {"batch", cmd_batch, "screen a customer file (CSV or JSON lines) in parallel, in order"},
+    {"monitor", cmd_monitor, "monitor customers: screen what changed since the last run"},
+    {"decide", cmd_decide, "clear or confirm a monitoring alert, with a note"},
+    {"audit", cmd_audit, "list, export and verify the audit log of screening decisions"},
+    {"diff", cmd_diff, "compare two versions of the lists: entities added, removed, changed"},
     {"shipment", cmd_shipment, "screen a shipment: parties, places and goods against trade controls"},
     {"normalize", cmd_normalize, "show how a name is read: tokens, roles, romanizations, keys"},
 };

@@ -1666,6 +1666,459 @@ CORDON_API CORDON_NODISCARD int cordon_alert_decide(cordon_store *st, int64_t al
                                                     const char *note, const char *caller,
                                                     cordon_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Audit and monitoring                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Decisions that last. A store keeps the audit log (every screening
+ * decision, hash-chained so tampering shows), the monitored customers,
+ * the monitor runs with the content hash of every listed entity they saw,
+ * the alerts they raised and the analysts' decisions on them.
+ *
+ * One backend today: SQLite, a single file in WAL mode with
+ * synchronous=FULL (a committed decision survives a power cut, not just
+ * a crash) and a busy timeout, so several processes can share it. The
+ * backend sits behind a small table of functions (lib/store_int.h);
+ * docs/AUDIT.md says how a PostgreSQL store would plug in.
+ *
+ * Ownership: records, alerts and diffs handed to callbacks are valid
+ * only during the call; objects returned are freed with their *_free or
+ * *_close function. Threads: a store handle is used by one thread at a
+ * time; give each thread its own, or hand records to a
+ * cordon_audit_writer. Any number of processes may open one file.
+ */
+typedef struct cordon_store cordon_store;
+
+/*
+ * Opens the store at `target`, creating the file and its tables when
+ * absent: a file path, or "sqlite:PATH". "postgresql://..." is
+ * CORDON_EUNSUPPORTED (not built yet). Errors: CORDON_EIO (cannot open
+ * or create; the message has SQLite's reason), CORDON_ECORRUPT (not a
+ * database, or a cordon store of another schema version),
+ * CORDON_EVERSION (a newer schema than this library knows).
+ */
+CORDON_API CORDON_NODISCARD int cordon_store_open(const char *target, cordon_store **out,
+                                                  cordon_error *err);
+/* Closes a store (checkpointing its WAL). Accepts NULL. */
+CORDON_API void cordon_store_close(cordon_store *st);
+
+/* Timestamps are Unix time in milliseconds, UTC. */
+CORDON_API int64_t cordon_time_now(void);
+/*
+ * Parses a time as the audit and monitor commands take it: an ISO 8601
+ * date or date-time in UTC ("2025-06-01", "2025-06-01T14:30",
+ * "2025-06-01 14:30:05Z", "2025-06-01T14:30:05.250Z"), or an age before
+ * `now_ms` ("90s", "30m", "12h", "7d"). Returns 0, CORDON_EFORMAT, or
+ * CORDON_EINVAL for NULL arguments.
+ */
+CORDON_API int cordon_time_parse(const char *s, size_t len, int64_t now_ms, int64_t *out_ms);
+/* Writes "2025-06-01T14:30:05.250Z" (24 characters and a NUL). Returns buf. */
+CORDON_API char *cordon_time_format(int64_t ms, char buf[32]);
+
+/*
+ * One audit record. Text fields are UTF-8 and never NULL once stored;
+ * `query`, `options` and `context` are JSON objects and `matches` a
+ * JSON array, so that a record reads on its own.
+ *   kind      "screen", "batch", "search", "match" (server), "monitor",
+ *             "decide" (an analyst's decision on an alert)
+ *   caller    "cli" or the API key id
+ *   subject   what --query searches: the name screened, or "alert N"
+ *   query     {"name", "schema", "birth_date", "country", "ids"}
+ *   options   {"algorithm", "threshold", "limit"}, or the decision
+ *   context   where it came from, e.g. {"file": "c.csv", "row": 12}
+ *   snapshot  cordon_index_hash of the index screened against ("" when
+ *             none)
+ *   matches   [{"id", "name", "matched_name", "score"}]
+ *   version   the cordon version that screened
+ * seq, time_ms, prev_hash and hash are set by cordon_audit_append: seq
+ * counts from 1 without gaps, prev_hash is the hash of record seq - 1
+ * (64 zeros for the first), hash the SHA-256 of the record's canonical
+ * form (docs/AUDIT.md), which covers every field and prev_hash.
+ */
+typedef struct cordon_audit_record {
+    uint64_t seq;
+    int64_t time_ms; /* 0 when appending: now */
+    const char *kind;
+    const char *caller;
+    const char *subject;
+    const char *query;
+    const char *options;
+    const char *context;
+    const char *snapshot;
+    const char *matches;
+    size_t n_matches;
+    const char *version; /* NULL when appending: cordon_version() */
+    char prev_hash[65];
+    char hash[65];
+} cordon_audit_record;
+
+/*
+ * The record of one screening: the query, options and result as JSON,
+ * the index hash and this version. `context` is a JSON object or NULL.
+ * The record and its strings are one allocation, freed with
+ * cordon_audit_record_free. Thread-safe; needs no store. Errors:
+ * CORDON_EINVAL (a NULL kind, caller, query or result), CORDON_ENOMEM.
+ */
+CORDON_API CORDON_NODISCARD int
+cordon_audit_record_screen(const char *kind, const char *caller, const cordon_query *query,
+                           const cordon_screen_options *opts, const cordon_index *idx,
+                           const cordon_result *result, const char *context,
+                           cordon_audit_record **out, cordon_error *err);
+/* A deep copy of rec, freed with cordon_audit_record_free. NULL fields
+ * become "" ("{}" or "[]" for the JSON ones). */
+CORDON_API CORDON_NODISCARD int cordon_audit_record_copy(const cordon_audit_record *rec,
+                                                         cordon_audit_record **out,
+                                                         cordon_error *err);
+CORDON_API void cordon_audit_record_free(cordon_audit_record *rec);
+
+/*
+ * Appends records in one transaction, in order: sets each one's seq,
+ * time_ms (when 0), version (when NULL), prev_hash and hash. All or
+ * nothing. The log has no update or delete: the SQLite backend also
+ * refuses UPDATE and DELETE on it with triggers. Errors: CORDON_EINVAL
+ * (a NULL field other than time and version, JSON fields that are not
+ * JSON), CORDON_EIO (the database, e.g. busy past the timeout).
+ */
+CORDON_API CORDON_NODISCARD int cordon_audit_append(cordon_store *st,
+                                                    cordon_audit_record *const *recs,
+                                                    size_t n, cordon_error *err);
+
+/* Which records cordon_audit_scan returns; zeroed means all. */
+typedef struct cordon_audit_filter {
+    int64_t since_ms;   /* time_ms >= since_ms (0: no bound) */
+    int64_t until_ms;   /* time_ms < until_ms (0: no bound) */
+    const char *query;  /* subject contains this text, ignoring ASCII case */
+    const char *kind;   /* exactly this kind */
+    uint64_t seq_from;  /* seq >= seq_from (0: no bound) */
+    uint64_t seq_to;    /* seq <= seq_to (0: no bound) */
+    size_t limit;       /* at most this many (0: no limit) */
+} cordon_audit_filter;
+
+/* Called once per record; a non-zero return stops the scan and is
+ * returned by it. The record is valid during the call only. */
+typedef int (*cordon_audit_fn)(void *ctx, const cordon_audit_record *rec);
+
+/* Calls fn for every record the filter admits, in seq order. */
+CORDON_API CORDON_NODISCARD int cordon_audit_scan(cordon_store *st,
+                                                  const cordon_audit_filter *filter,
+                                                  cordon_audit_fn fn, void *ctx,
+                                                  cordon_error *err);
+
+/* What cordon_audit_verify found. */
+typedef struct cordon_audit_check {
+    uint64_t records;   /* records checked */
+    uint64_t bad_seq;   /* first bad record, 0 when all are good */
+    uint64_t head_seq;  /* the last record, 0 for an empty log */
+    char head_hash[65]; /* its hash: publish it to anchor the log */
+} cordon_audit_check;
+
+/*
+ * Walks the whole log in seq order and checks that seqs run 1, 2, 3...
+ * without a gap, that each record's prev_hash is the hash of the record
+ * before, and that each hash is the SHA-256 of the record as stored.
+ * Returns 0 when all hold; CORDON_ECORRUPT when one does not, with
+ * check->bad_seq and a message naming the record and what is wrong
+ * ("audit record 17: its hash does not match its content"); CORDON_EIO.
+ * A log cut short at its end still verifies: compare head_hash with a
+ * published one (`cordon audit verify --head`) to catch that.
+ */
+CORDON_API CORDON_NODISCARD int cordon_audit_verify(cordon_store *st, cordon_audit_check *check,
+                                                    cordon_error *err);
+
+/*
+ * One record as one line of JSON (no newline), malloc'd, freed with
+ * cordon_free; NULL when out of memory. Keys: {"seq", "time", "kind",
+ * "caller", "subject", "query", "options", "context", "snapshot",
+ * "matches", "n_matches", "version", "prev_hash", "hash"}, the JSON
+ * fields embedded as JSON.
+ */
+CORDON_API char *cordon_audit_record_json(const cordon_audit_record *rec);
+
+/*
+ * A background writer for many threads: records pushed from any thread
+ * are appended by one thread of its own, which commits whatever has
+ * queued up in one transaction (up to 4096 records), so a steady stream
+ * costs one fsync per transaction, not per record. It opens its own
+ * connection to `target` (as cordon_store_open).
+ */
+typedef struct cordon_audit_writer cordon_audit_writer;
+
+CORDON_API CORDON_NODISCARD int cordon_audit_writer_open(const char *target,
+                                                         cordon_audit_writer **out,
+                                                         cordon_error *err);
+/*
+ * Queues a record, taking ownership of it (from cordon_audit_record_screen
+ * or _copy; it is freed once written). Waits while 65536 records are
+ * queued. Thread-safe. Once a write has failed, every push fails with
+ * that error (the record is freed).
+ */
+CORDON_API CORDON_NODISCARD int cordon_audit_writer_push(cordon_audit_writer *w,
+                                                         cordon_audit_record *rec,
+                                                         cordon_error *err);
+/* Waits until every record pushed before the call is committed. Returns
+ * the first write error, or 0. Thread-safe. */
+CORDON_API CORDON_NODISCARD int cordon_audit_writer_flush(cordon_audit_writer *w,
+                                                          cordon_error *err);
+/*
+ * Writes what is queued, stops the thread and closes the connection.
+ * Returns the first write error, or 0; *written (may be NULL) is the
+ * number of records committed over the writer's life. Accepts NULL.
+ */
+CORDON_API int cordon_audit_writer_close(cordon_audit_writer *w, uint64_t *written,
+                                         cordon_error *err);
+
+/*
+ * Hex SHA-256 of an entity's content: every field but its origin (file
+ * and line, which move when other entities are added above it), in a
+ * fixed canonical form. Equal for the same record read from a dataset
+ * or an index. Alerts and monitor runs keep it to know when an entity's
+ * record changed.
+ */
+CORDON_API void cordon_entity_hash(const cordon_entity *e, char out[65]);
+
+/* ---- list versions --------------------------------------------------- */
+
+typedef enum cordon_change {
+    CORDON_CHANGE_ADDED = 1,
+    CORDON_CHANGE_REMOVED,
+    CORDON_CHANGE_CHANGED
+} cordon_change;
+
+/* "added", "removed", "changed". */
+CORDON_API const char *cordon_change_name(cordon_change change);
+
+/* Which parts of a changed entity differ (bit flags). */
+enum {
+    CORDON_DIFF_NAMES = 1u << 0,       /* a name or alias, or its kind */
+    CORDON_DIFF_IDENTIFIERS = 1u << 1,
+    CORDON_DIFF_PROGRAMS = 1u << 2,
+    CORDON_DIFF_SCHEMA = 1u << 3,
+    CORDON_DIFF_BIRTH = 1u << 4,       /* birth dates or places */
+    CORDON_DIFF_COUNTRIES = 1u << 5,   /* nationalities, citizenships, countries */
+    CORDON_DIFF_ADDRESSES = 1u << 6,
+    CORDON_DIFF_OTHER = 1u << 7        /* gender, title, listed_on, remarks */
+};
+
+/* "names", "identifiers", "programs", "schema", "birth", "countries",
+ * "addresses", "other" for one flag; NULL otherwise. */
+CORDON_API const char *cordon_diff_field_name(unsigned field);
+
+/*
+ * One entity that differs. Old and new records are given where they
+ * exist. For CHANGED, `fields` says what differs and the lists below
+ * hold what one version has and the other lacks (pointers into the
+ * records): names compare by text and kind, identifiers by type, value
+ * and country, programs by text.
+ */
+typedef struct cordon_entity_diff {
+    cordon_change change;
+    const char *id;
+    const cordon_entity *old_entity; /* NULL when added */
+    const cordon_entity *new_entity; /* NULL when removed */
+    unsigned fields;                 /* CORDON_DIFF_*; 0 unless CHANGED */
+    const cordon_name *const *names_added;
+    size_t n_names_added;
+    const cordon_name *const *names_removed;
+    size_t n_names_removed;
+    const cordon_identifier *const *ids_added;
+    size_t n_ids_added;
+    const cordon_identifier *const *ids_removed;
+    size_t n_ids_removed;
+    const char *const *programs_added;
+    size_t n_programs_added;
+    const char *const *programs_removed;
+    size_t n_programs_removed;
+} cordon_entity_diff;
+
+typedef struct cordon_diff cordon_diff;
+
+/*
+ * Compares two versions of the lists entity by entity (by id; changed
+ * means cordon_entity_hash differs). Entries are sorted by id. The diff
+ * points into both sides, which must stay open (loaded) while it is
+ * used. Errors: CORDON_EINVAL (NULL arguments), CORDON_ENOMEM.
+ */
+CORDON_API CORDON_NODISCARD int cordon_diff_indexes(const cordon_index *old_idx,
+                                                    const cordon_index *new_idx,
+                                                    cordon_diff **out, cordon_error *err);
+CORDON_API CORDON_NODISCARD int cordon_diff_datasets(const cordon_dataset *old_ds,
+                                                     const cordon_dataset *new_ds,
+                                                     cordon_diff **out, cordon_error *err);
+CORDON_API void cordon_diff_free(cordon_diff *d);
+/* Entries (index < count), and the totals: entities added, removed,
+ * changed, and present unchanged in both (any pointer may be NULL). */
+CORDON_API size_t cordon_diff_count(const cordon_diff *d);
+CORDON_API const cordon_entity_diff *cordon_diff_get(const cordon_diff *d, size_t index);
+CORDON_API void cordon_diff_totals(const cordon_diff *d, size_t *added, size_t *removed,
+                                   size_t *changed, size_t *unchanged);
+/*
+ * One entry as one line of JSON, malloc'd, freed with cordon_free:
+ * {"change", "id", "name", "fields": [...], "names_added": [{"name",
+ * "kind"}], "names_removed", "ids_added": [{"type", "value",
+ * "country"}], "ids_removed", "programs_added", "programs_removed"};
+ * an added or removed entry also has "entity" (cordon_entity_json).
+ */
+CORDON_API char *cordon_entity_diff_json(const cordon_entity_diff *e);
+
+/* ---- continuous screening ------------------------------------------- */
+
+/*
+ * A monitored customer: an id unique in the store and the fields
+ * screening uses. NUL-terminated UTF-8; fields other than id and name
+ * may be NULL or "". `birth_date` is any text cordon_date_parse reads,
+ * `country` any text cordon_country_lookup resolves.
+ */
+typedef struct cordon_customer {
+    const char *id;
+    const char *name;
+    cordon_schema schema;
+    const char *birth_date;
+    const char *country;
+    const char *identifier;
+} cordon_customer;
+
+#define CORDON_CUSTOMER_MAX_ID 256 /* bytes of a customer id */
+
+/*
+ * Checks a customer as cordon_monitor_add would: an id of 1 to
+ * CORDON_CUSTOMER_MAX_ID bytes, a name screening accepts, a date that
+ * parses, a country that resolves, an identifier of at least 3 letters
+ * or digits. 0, or the code (CORDON_EEMPTY, CORDON_ETOOBIG, CORDON_EUTF8,
+ * CORDON_EDATE, CORDON_EINVAL) with a message naming the field.
+ */
+CORDON_API CORDON_NODISCARD int cordon_customer_check(const cordon_customer *c,
+                                                      cordon_error *err);
+
+typedef struct cordon_monitor_add_stats {
+    size_t added;     /* ids not seen before */
+    size_t changed;   /* known ids whose fields changed: screened again */
+    size_t unchanged;
+} cordon_monitor_add_stats;
+
+/*
+ * Registers customers, or updates them by id, in one transaction (all
+ * or nothing; the first bad customer fails it, see
+ * cordon_customer_check). A new or changed customer is screened against
+ * the whole index by the next cordon_monitor_run. stats may be NULL
+ * (counts are added to it otherwise).
+ */
+CORDON_API CORDON_NODISCARD int cordon_monitor_add(cordon_store *st, const cordon_customer *c,
+                                                   size_t n, cordon_monitor_add_stats *stats,
+                                                   cordon_error *err);
+
+/* How to run. Zeroed means: the default threshold, one thread, delta. */
+typedef struct cordon_monitor_options {
+    double threshold;   /* lowest score that alerts; 0: the default */
+    unsigned threads;   /* screening threads; 0 is 1 */
+    int full;           /* screen every customer against the whole index */
+    int no_audit;       /* do not write an audit record per screening */
+    const char *caller; /* for audit records and runs; NULL is "cli" */
+} cordon_monitor_options;
+
+/* What a run did. */
+typedef struct cordon_monitor_report {
+    int64_t run;
+    char snapshot[65];       /* cordon_index_hash of the index */
+    char previous[65];       /* of the last finished run, "" for the first */
+    size_t customers;        /* monitored */
+    size_t screened;         /* new or changed (or, full, all): whole index */
+    size_t entities_added;   /* since the last finished run */
+    size_t entities_changed;
+    size_t entities_removed;
+    size_t scanned;          /* customers checked against those entities */
+    size_t candidates;       /* of them, sharing a retrieval key: screened */
+    size_t alerts;           /* new alerts */
+    double seconds;
+} cordon_monitor_report;
+
+typedef enum cordon_alert_status {
+    CORDON_ALERT_OPEN = 0,
+    CORDON_ALERT_CLEARED,
+    CORDON_ALERT_CONFIRMED
+} cordon_alert_status;
+
+/* "open", "cleared", "confirmed"; parsing accepts those and "clear",
+ * "confirm". */
+CORDON_API const char *cordon_alert_status_name(cordon_alert_status s);
+CORDON_API int cordon_alert_status_parse(const char *s, size_t len, cordon_alert_status *out);
+
+/*
+ * One alert: a customer that scored at or above the threshold against a
+ * listed entity. An alert is raised once per (customer, entity, customer
+ * data hash, entity content hash): so a cleared alert stays cleared
+ * until the customer's data or the entity's record changes.
+ */
+typedef struct cordon_alert {
+    int64_t id;
+    int64_t run;           /* the run that raised it */
+    int64_t time_ms;
+    const char *customer;  /* customer id */
+    const char *customer_name;
+    const char *entity;    /* entity id */
+    const char *entity_name;
+    double score;
+    const char *reason;    /* cordon_match_reason */
+    cordon_alert_status status;
+    const char *note;      /* the last decision's note, or NULL */
+    const char *customer_hash; /* of the customer's data when raised */
+    const char *entity_hash;   /* cordon_entity_hash when raised */
+} cordon_alert;
+
+/* Called per alert; valid during the call only. Non-zero stops. */
+typedef int (*cordon_alert_fn)(void *ctx, const cordon_alert *alert);
+
+/*
+ * Screens what needs it and records new alerts:
+ *  1. customers added or changed since they were last screened (every
+ *     customer with opts->full) against the whole index;
+ *  2. when the index differs from the last finished run's, every other
+ *     customer against only the entities added or changed since then:
+ *     customers that share no retrieval key (a name form, typo key,
+ *     phonetic or loose key, identifier) with those entities cannot
+ *     match them and are skipped without being analysed; the rest are
+ *     screened against the index and only matches on those entities
+ *     count. Scores are those of a full screening with the same index.
+ * Work is committed in chunks, so a run that is killed loses at most
+ * the chunk in progress, and the next run takes up what is left. Each
+ * customer screened also gets an audit record (unless opts->no_audit).
+ * on_alert (may be NULL) sees every new alert. Matching uses the
+ * default algorithm, all matches at or above the threshold (up to
+ * CORDON_SCREEN_MAX_LIMIT a customer). Errors: CORDON_EINVAL,
+ * CORDON_EIO, CORDON_ENOMEM, or the callback's return.
+ */
+CORDON_API CORDON_NODISCARD int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
+                                                   const cordon_monitor_options *opts,
+                                                   cordon_alert_fn on_alert, void *ctx,
+                                                   cordon_monitor_report *report,
+                                                   cordon_error *err);
+
+/* Which alerts cordon_alert_scan returns; zeroed means all. */
+typedef struct cordon_alert_filter {
+    int status;           /* a cordon_alert_status, or -1 for any */
+    int64_t run;          /* raised by this run (0: any) */
+    const char *customer; /* of this customer (NULL: any) */
+    int64_t id;           /* this alert only (0: any) */
+} cordon_alert_filter;
+
+/* Calls fn for every alert the filter admits (NULL: all), by id. */
+CORDON_API CORDON_NODISCARD int cordon_alert_scan(cordon_store *st,
+                                                  const cordon_alert_filter *filter,
+                                                  cordon_alert_fn fn, void *ctx,
+                                                  cordon_error *err);
+
+/*
+ * Records an analyst's decision on an alert (CLEARED or CONFIRMED) with
+ * a note, in one transaction with its audit record (kind "decide"). The
+ * decisions table is append-only like the log; the alert's status is
+ * the latest decision. Errors: CORDON_ENOTFOUND (no such alert),
+ * CORDON_EINVAL (OPEN, an empty note), CORDON_EIO.
+ */
+CORDON_API CORDON_NODISCARD int cordon_alert_decide(cordon_store *st, int64_t alert,
+                                                    cordon_alert_status decision,
+                                                    const char *note, const char *caller,
+                                                    cordon_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,701 @@
+/*
+ * monitor.c — continuous screening: registering customers and the
+ * monitor run (cordon_monitor_add, cordon_monitor_run).
+ *
+ * A run has two phases.
+ *  A. Customers added or changed since they were last screened (all of
+ *     them with `full`) are screened against the whole index. Each one's
+ *     retrieval signature (monitor_keys.c) is kept with it.
+ *  B. If the index is not the one the last finished run used, the
+ *     content hash of every entity is compared with the hashes that run
+ *     recorded. The keys of the added and changed entities' names make a
+ *     small set; every other customer's signature is checked against it
+ *     (no analysis, a few hash probes), and only those that meet it are
+ *     screened, keeping matches on the changed entities. Scores are
+ *     those of a full screening, because the screening is one.
+ * Work goes in chunks, each committed in one transaction with its alerts
+ * and audit records, so a kill loses at most the chunk in flight. The
+ * entity hashes move to the new index only when the run finishes; a run
+ * that died is redone from what it left (alerts are unique per customer,
+ * entity and both hashes, so nothing is raised twice).
+ */
+#include "monitor_int.h"
+#include "store_int.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_FULL 512     /* customers screened per transaction */
+#define PAGE_SCAN 8192     /* signatures read per page in phase B */
+#define MAX_THREADS 64
+
+/* ---- customers ---------------------------------------------------------------- */
+
+static bool blank(const char *s)
+{
+    if (!s)
+        return true;
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+            return false;
+    return true;
+}
+
+int cordon_customer_check(const cordon_customer *c, cordon_error *err)
+{
+    if (!c)
+        return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0, "no customer");
+    size_t il = c->id ? strlen(c->id) : 0;
+    if (blank(c->id))
+        return cordon__fail(err, CORDON_EEMPTY, NULL, 0, 0, "customer has no id");
+    if (il > CORDON_CUSTOMER_MAX_ID)
+        return cordon__fail(err, CORDON_ETOOBIG, NULL, 0, 0, "customer id is %zu bytes; at most %d",
+                            il, CORDON_CUSTOMER_MAX_ID);
+    const char *f[] = {c->id, c->name, c->birth_date, c->country, c->identifier};
+    const char *fn[] = {"id", "name", "birth date", "country", "identifier"};
+    for (int i = 0; i < 5; i++)
+        if (f[i] && !cordon__utf8_valid(f[i], strlen(f[i])))
+            return cordon__fail(err, CORDON_EUTF8, NULL, 0, 0,
+                                "customer \"%.64s\": %s is not valid UTF-8", i ? c->id : "?",
+                                fn[i]);
+    if (blank(c->name))
+        return cordon__fail(err, CORDON_EEMPTY, NULL, 0, 0, "customer \"%.64s\": empty name",
+                            c->id);
+    if (strlen(c->name) > CORDON_QUERY_MAX_BYTES)
+        return cordon__fail(err, CORDON_ETOOBIG, NULL, 0, 0,
+                            "customer \"%.64s\": name over %d bytes", c->id,
+                            CORDON_QUERY_MAX_BYTES);
+    if ((unsigned)c->schema >= CORDON_SCHEMA_COUNT_)
+        return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0, "customer \"%.64s\": unknown type",
+                            c->id);
+    cordon_date d;
+    if (!blank(c->birth_date) && cordon_date_parse(c->birth_date, strlen(c->birth_date), &d))
+        return cordon__fail(err, CORDON_EDATE, NULL, 0, 0,
+                            "customer \"%.64s\": birth date \"%.64s\" is not a date", c->id,
+                            c->birth_date);
+    char code[3];
+    if (!blank(c->country) && cordon_country_lookup(c->country, strlen(c->country), code))
+        return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0,
+                            "customer \"%.64s\": unknown country \"%.64s\"", c->id, c->country);
+    if (!blank(c->identifier)) {
+        size_t n = 0;
+        for (const char *s = c->identifier; *s; s++)
+            if ((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') ||
+                (*s >= 'a' && *s <= 'z') || (unsigned char)*s >= 0x80)
+                n++;
+        if (n < 3)
+            return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0,
+                                "customer \"%.64s\": identifier \"%.64s\" has fewer than 3 "
+                                "letters or digits",
+                                c->id, c->identifier);
+    }
+    return 0;
+}
+
+int cordon_monitor_add(cordon_store *st, const cordon_customer *c, size_t n,
+                       cordon_monitor_add_stats *stats, cordon_error *err)
+{
+    if (!st || (!c && n))
+        return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0, "no store or customers");
+    for (size_t i = 0; i < n; i++) {
+        int rc = cordon_customer_check(&c[i], err);
+        if (rc)
+            return rc;
+    }
+    if (n == 0)
+        return 0;
+    int rc = st->ops->begin(st, err);
+    if (rc)
+        return rc;
+    size_t counts[3] = {0};
+    int64_t now = cordon_time_now();
+    for (size_t i = 0; i < n && !rc; i++) {
+        /* blank optional fields are stored as "" so that they hash alike */
+        cordon_customer x = c[i];
+        x.birth_date = blank(x.birth_date) ? "" : x.birth_date;
+        x.country = blank(x.country) ? "" : x.country;
+        x.identifier = blank(x.identifier) ? "" : x.identifier;
+        char hash[65];
+        cordon__customer_hash(&x, hash);
+        int state = 0;
+        rc = st->ops->customer_upsert(st, &x, hash, now, &state, err);
+        if (!rc)
+            counts[state]++;
+    }
+    if (!rc)
+        rc = st->ops->commit(st, err);
+    if (rc) {
+        st->ops->rollback(st);
+        return rc;
+    }
+    if (stats) {
+        stats->unchanged += counts[0];
+        stats->added += counts[1];
+        stats->changed += counts[2];
+    }
+    return 0;
+}
+
+/* ---- a chunk of customers being screened --------------------------------------- */
+
+typedef struct cust {
+    int64_t cid;
+    const char *id, *name, *dob, *country, *ident, *hash;
+    int schema;
+    int rc;               /* screening error, or 0 */
+    cordon_result *res;
+    cordon_match *kept;   /* the matches that become alerts */
+    size_t n_kept;
+    cordon__buf sig;
+    cordon_audit_record *audit;
+} cust;
+
+typedef struct chunk {
+    cust *v;
+    size_t n, cap;
+    cordon__arena arena;
+    int failed;
+} chunk;
+
+static void chunk_reset(chunk *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        cordon_result_free(c->v[i].res);
+        free(c->v[i].kept);
+        cordon__buf_free(&c->v[i].sig);
+        cordon_audit_record_free(c->v[i].audit);
+    }
+    c->n = 0;
+    c->failed = 0;
+    cordon__arena_free(&c->arena);
+    cordon__arena_init(&c->arena);
+}
+
+static void chunk_free(chunk *c)
+{
+    chunk_reset(c);
+    free(c->v);
+}
+
+static const char *adup(chunk *c, const char *s)
+{
+    const char *d = cordon__arena_strndup(&c->arena, s ? s : "", s ? strlen(s) : 0);
+    if (!d)
+        c->failed = 1;
+    return d ? d : "";
+}
+
+static int take_row(void *ctx, const cordon__customer_row *r)
+{
+    chunk *c = ctx;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        cust *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return CORDON_ENOMEM;
+        c->v = v;
+        c->cap = cap;
+    }
+    cust *x = &c->v[c->n++];
+    memset(x, 0, sizeof *x);
+    x->cid = r->cid;
+    x->id = adup(c, r->id);
+    x->name = adup(c, r->name);
+    x->dob = adup(c, r->birth_date);
+    x->country = adup(c, r->country);
+    x->ident = adup(c, r->identifier);
+    x->hash = adup(c, r->hash);
+    x->schema = r->schema;
+    return c->failed ? CORDON_ENOMEM : 0;
+}
+
+/* ---- screening (worker threads) -------------------------------------------------- */
+
+typedef struct job {
+    const cordon_index *idx;
+    cordon_screen_options so;
+    chunk *c;
+    atomic_size_t next;
+    bool delta;
+    const uint8_t *changed; /* delta: entity index -> added or changed */
+    int64_t run;
+    const char *caller;
+    bool audit;
+} job;
+
+static void screen_cust(job *j, cust *x)
+{
+    cordon_query q = {.name = x->name, .name_len = strlen(x->name),
+                      .schema = (cordon_schema)x->schema};
+    cordon_date dob;
+    cordon_query_id qid;
+    if (*x->dob && cordon_date_parse(x->dob, strlen(x->dob), &dob) == 0)
+        q.birth_date = &dob;
+    if (*x->country) {
+        q.country = x->country;
+        q.country_len = strlen(x->country);
+    }
+    if (*x->ident) {
+        qid = (cordon_query_id){CORDON_ID_OTHER, x->ident, strlen(x->ident)};
+        q.ids = &qid;
+        q.n_ids = 1;
+    }
+    cordon_error err;
+    x->rc = cordon_screen(j->idx, &q, &j->so, &x->res, &err);
+    if (x->rc)
+        return;
+    if (!j->delta) {
+        cordon_error e2;
+        if (cordon__sig_build(x->name, strlen(x->name), (cordon_schema)x->schema, x->ident,
+                              &x->sig, &e2) == CORDON_ENOMEM) {
+            x->rc = CORDON_ENOMEM;
+            return;
+        }
+    }
+    const cordon_result *r = x->res;
+    x->kept = malloc((r->n_matches ? r->n_matches : 1) * sizeof *x->kept);
+    if (!x->kept) {
+        x->rc = CORDON_ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < r->n_matches; i++)
+        if (!j->delta || (r->matches[i].entity < cordon_index_entity_count(j->idx) &&
+                          j->changed[r->matches[i].entity]))
+            x->kept[x->n_kept++] = r->matches[i];
+    if (!j->audit)
+        return;
+    /* the audit record shows the decision made: in a delta, the matches
+     * on the entities that changed */
+    cordon_result view = *r;
+    view.matches = x->kept;
+    view.n_matches = x->n_kept;
+    cordon__buf ctx = {0};
+    int rc = cordon__buf_printf(&ctx, "{\"run\":%lld,\"phase\":\"%s\",\"customer\":",
+                                (long long)j->run, j->delta ? "delta" : "full");
+    if (!rc)
+        rc = cordon__json_str(&ctx, x->id, strlen(x->id));
+    if (!rc)
+        rc = cordon__buf_putc(&ctx, '}');
+    if (!rc)
+        rc = cordon__buf_terminate(&ctx);
+    if (!rc)
+        rc = cordon_audit_record_screen("monitor", j->caller, &q, &j->so, j->idx, &view, ctx.data,
+                                        &x->audit, &err);
+    cordon__buf_free(&ctx);
+    if (rc)
+        x->rc = CORDON_ENOMEM;
+}
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->c->n)
+            break;
+        screen_cust(j, &j->c->v[i]);
+    }
+    return NULL;
+}
+
+static int screen_chunk(job *j, unsigned threads)
+{
+    atomic_store(&j->next, 0);
+    pthread_t t[MAX_THREADS];
+    unsigned started = 0;
+    if (threads > 1 && j->c->n > 1)
+        for (; started < threads - 1; started++)
+            if (pthread_create(&t[started], NULL, worker, j) != 0)
+                break;
+    worker(j);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    for (size_t i = 0; i < j->c->n; i++)
+        if (j->c->v[i].rc == CORDON_ENOMEM)
+            return CORDON_ENOMEM;
+    return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
+
+typedef struct new_alert {
+    cordon_alert a;
+} new_alert;
+
+typedef struct run_ctx {
+    cordon_store *st;
+    const cordon_index *idx;
+    const cordon_monitor_options *o;
+    cordon_monitor_report *rep;
+    cordon_alert_fn on_alert;
+    void *cb_ctx;
+    int64_t run;
+    unsigned threads;
+    size_t n_ent;
+    const char **ent_id;     /* entity index -> id (in the index) */
+    char (*ent_hash)[65];    /* entity index -> content hash */
+    cordon_error *err;
+} run_ctx;
+
+/* Writes a screened chunk in one transaction, then reports its new
+ * alerts. */
+static int write_chunk(run_ctx *r, job *j)
+{
+    cordon_store *st = r->st;
+    chunk *c = j->c;
+    cordon_error *err = r->err;
+    new_alert *fresh = NULL;
+    size_t n_fresh = 0, cap_fresh = 0;
+    cordon_audit_record **recs = malloc((c->n ? c->n : 1) * sizeof *recs);
+    if (!recs)
+        return cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t n_recs = 0;
+    int64_t now = cordon_time_now();
+    int rc = st->ops->begin(st, err);
+    for (size_t i = 0; i < c->n && !rc; i++) {
+        cust *x = &c->v[i];
+        if (!j->delta)
+            rc = st->ops->customer_screened(st, x->cid, x->hash, r->run,
+                                            x->rc ? NULL : x->sig.data,
+                                            x->rc ? 0 : x->sig.len, err);
+        if (x->rc)
+            continue;
+        for (size_t m = 0; m < x->n_kept && !rc; m++) {
+            const cordon_match *mt = &x->kept[m];
+            if (mt->entity >= r->n_ent)
+                continue;
+            char reason[512];
+            cordon_match_reason(mt, reason, sizeof reason);
+            cordon_alert a = {.run = r->run, .time_ms = now, .customer = x->id,
+                              .customer_name = x->name, .entity = mt->id,
+                              .entity_name = mt->name ? mt->name : "", .score = mt->score,
+                              .status = CORDON_ALERT_OPEN, .customer_hash = x->hash,
+                              .entity_hash = r->ent_hash[mt->entity]};
+            a.reason = cordon__arena_strndup(&c->arena, reason, strlen(reason));
+            if (!a.reason) {
+                rc = cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            int64_t id = 0;
+            rc = st->ops->alert_insert(st, &a, &id, err);
+            if (rc || !id)
+                continue;
+            if (n_fresh == cap_fresh) {
+                cap_fresh = cap_fresh ? cap_fresh * 2 : 16;
+                new_alert *nf = realloc(fresh, cap_fresh * sizeof *nf);
+                if (!nf) {
+                    rc = cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+                    break;
+                }
+                fresh = nf;
+            }
+            a.id = id;
+            fresh[n_fresh++].a = a;
+        }
+        if (x->audit)
+            recs[n_recs++] = x->audit;
+    }
+    if (!rc && n_recs)
+        rc = cordon__audit_append_locked(st, recs, n_recs, err);
+    if (!rc)
+        rc = st->ops->commit(st, err);
+    if (rc)
+        st->ops->rollback(st);
+    free(recs);
+    if (!rc) {
+        r->rep->alerts += n_fresh;
+        for (size_t i = 0; i < n_fresh && !rc && r->on_alert; i++)
+            rc = r->on_alert(r->cb_ctx, &fresh[i].a);
+    }
+    free(fresh);
+    return rc;
+}
+
+/* Phase A: pending customers (and with `full`, every one not screened
+ * by this run) against the whole index. */
+static int phase_full(run_ctx *r, job *j)
+{
+    int which[2] = {CORDON__CUSTOMERS_PENDING, CORDON__CUSTOMERS_SCREENED};
+    int passes = r->o->full ? 2 : 1;
+    for (int p = 0; p < passes; p++) {
+        int64_t after = 0;
+        for (;;) {
+            chunk_reset(j->c);
+            int rc = r->st->ops->customer_page(r->st, which[p], r->run, after, CHUNK_FULL, 1,
+                                               take_row, j->c, r->err);
+            if (rc)
+                return rc;
+            if (j->c->n == 0)
+                break;
+            after = j->c->v[j->c->n - 1].cid;
+            if ((rc = screen_chunk(j, r->threads)))
+                return cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+            r->rep->screened += j->c->n;
+            if ((rc = write_chunk(r, j)))
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* Phase B: signatures against the key set of the changed entities. */
+typedef struct scan_ctx {
+    cordon__changeset *cs;
+    int64_t *cids;
+    size_t n, cap;
+    int64_t last;
+    size_t seen;
+} scan_ctx;
+
+static int scan_row(void *arg, const cordon__customer_row *row)
+{
+    scan_ctx *s = arg;
+    s->seen++;
+    s->last = row->cid;
+    /* a customer whose screening failed has no signature: check it */
+    int hit = row->sig_len ? cordon__changeset_meets(s->cs, row->sig, row->sig_len) : 1;
+    if (hit == 0)
+        return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        int64_t *v = realloc(s->cids, cap * sizeof *v);
+        if (!v)
+            return CORDON_ENOMEM;
+        s->cids = v;
+        s->cap = cap;
+    }
+    s->cids[s->n++] = row->cid; /* damaged signatures count as a hit */
+    return 0;
+}
+
+static int phase_delta(run_ctx *r, job *j, cordon__changeset *cs)
+{
+    scan_ctx s = {.cs = cs};
+    int rc = 0;
+    for (;;) {
+        s.n = 0;
+        s.seen = 0;
+        rc = r->st->ops->customer_page(r->st, CORDON__CUSTOMERS_SCREENED, r->run, s.last,
+                                       PAGE_SCAN, 0, scan_row, &s, r->err);
+        if (rc || s.seen == 0)
+            break;
+        r->rep->scanned += s.seen;
+        r->rep->candidates += s.n;
+        for (size_t k = 0; k < s.n && !rc; k += CHUNK_FULL) {
+            chunk_reset(j->c);
+            for (size_t i = k; i < s.n && i < k + CHUNK_FULL && !rc; i++)
+                rc = r->st->ops->customer_get(r->st, s.cids[i], take_row, j->c, r->err);
+            if (!rc && (rc = screen_chunk(j, r->threads)))
+                rc = cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+            if (!rc)
+                rc = write_chunk(r, j);
+        }
+        if (rc)
+            break;
+    }
+    free(s.cids);
+    return rc;
+}
+
+typedef struct state_map {
+    cordon__strmap map; /* id -> hash, both in arena */
+    cordon__vec ids;    /* const char *: every stored id */
+    cordon__arena arena;
+} state_map;
+
+static int take_state(void *ctx, const char *id, const char *hash)
+{
+    state_map *m = ctx;
+    size_t il = strlen(id);
+    char *k = cordon__arena_strndup(&m->arena, id, il);
+    char *v = cordon__arena_strndup(&m->arena, hash, strlen(hash));
+    const char **slot = cordon__vec_push(&m->ids, sizeof *slot);
+    if (!k || !v || !slot || cordon__strmap_put(&m->map, k, il, v))
+        return CORDON_ENOMEM;
+    *slot = k;
+    return 0;
+}
+
+static int entity_hashes(run_ctx *r)
+{
+    size_t n = cordon_index_entity_count(r->idx);
+    r->n_ent = n;
+    r->ent_id = calloc(n ? n : 1, sizeof *r->ent_id);
+    r->ent_hash = calloc(n ? n : 1, sizeof *r->ent_hash);
+    if (!r->ent_id || !r->ent_hash)
+        return cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        cordon_entity *e = NULL;
+        int rc = cordon_index_entity(r->idx, i, &e, r->err);
+        if (rc)
+            return rc;
+        r->ent_id[i] = e->id; /* points into the index */
+        cordon_entity_hash(e, r->ent_hash[i]);
+        cordon_entity_free(e);
+    }
+    return 0;
+}
+
+/* Compares the index with the last finished run's hashes: marks added
+ * and changed entities (changed may be NULL), counts them and the
+ * removed ones into the report, and with `write` records the new state
+ * (inside the caller's transaction). */
+static int entity_delta(run_ctx *r, uint8_t *changed, bool write)
+{
+    state_map sm;
+    memset(&sm, 0, sizeof sm);
+    cordon__arena_init(&sm.arena);
+    cordon__strmap present = {0};
+    int rc = r->st->ops->entity_scan(r->st, take_state, &sm, r->err);
+    if (rc == CORDON_ENOMEM)
+        cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+    if (!rc && cordon__strmap_reserve(&present, r->n_ent))
+        rc = cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t added = 0, chg = 0, removed = 0;
+    for (size_t i = 0; i < r->n_ent && !rc; i++) {
+        const char *id = r->ent_id[i];
+        cordon__strmap_put(&present, id, strlen(id), (void *)id); /* reserved: cannot fail */
+        const char *old = cordon__strmap_get(&sm.map, id, strlen(id));
+        bool differs = !old || strcmp(old, r->ent_hash[i]) != 0;
+        if (changed)
+            changed[i] = differs;
+        if (!differs)
+            continue;
+        if (old)
+            chg++;
+        else
+            added++;
+        if (write)
+            rc = r->st->ops->entity_put(r->st, id, r->ent_hash[i], r->run, r->err);
+    }
+    const char **ids = sm.ids.items;
+    for (size_t i = 0; i < sm.ids.count && !rc; i++) {
+        if (cordon__strmap_get(&present, ids[i], strlen(ids[i])))
+            continue;
+        removed++;
+        if (write)
+            rc = r->st->ops->entity_delete(r->st, ids[i], r->err);
+    }
+    if (!rc) {
+        r->rep->entities_added = added;
+        r->rep->entities_changed = chg;
+        r->rep->entities_removed = removed;
+    }
+    cordon__strmap_free(&present);
+    cordon__strmap_free(&sm.map);
+    cordon__vec_free(&sm.ids);
+    cordon__arena_free(&sm.arena);
+    return rc;
+}
+
+int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
+                       const cordon_monitor_options *opts, cordon_alert_fn on_alert, void *ctx,
+                       cordon_monitor_report *report, cordon_error *err)
+{
+    cordon_monitor_report local;
+    if (!report)
+        report = &local;
+    memset(report, 0, sizeof *report);
+    if (!st || !idx)
+        return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0, "no store or index");
+    cordon_monitor_options o = {0};
+    if (opts)
+        o = *opts;
+    if (!(o.threshold >= 0.0 && o.threshold <= 1.0))
+        return cordon__fail(err, CORDON_EINVAL, NULL, 0, 0, "threshold %g is outside [0, 1]",
+                            o.threshold);
+    if (!o.caller || !*o.caller)
+        o.caller = "cli";
+    double threshold = o.threshold > 0 ? o.threshold
+                                       : cordon_default_threshold(CORDON_ALGORITHM_DEFAULT);
+    int64_t t0 = cordon_time_now();
+    run_ctx r = {.st = st, .idx = idx, .o = &o, .rep = report, .on_alert = on_alert,
+                 .cb_ctx = ctx, .err = err};
+    r.threads = o.threads ? (o.threads > MAX_THREADS ? MAX_THREADS : o.threads) : 1;
+    snprintf(report->snapshot, sizeof report->snapshot, "%s", cordon_index_hash(idx));
+
+    int64_t last_run;
+    double last_threshold;
+    int rc = st->ops->run_last(st, &last_run, report->previous, &last_threshold, err);
+    if (rc)
+        return rc;
+    /* a new threshold changes every customer's answer */
+    if (last_run && last_threshold != threshold)
+        o.full = 1;
+    bool delta = last_run && !o.full && strcmp(report->previous, report->snapshot) != 0;
+
+    cordon__run_row row = {.started_ms = t0, .caller = o.caller, .snapshot = report->snapshot,
+                           .previous = report->previous, .threshold = threshold,
+                           .full = o.full};
+    rc = st->ops->begin(st, err);
+    if (!rc)
+        rc = st->ops->customer_unscreen_runs(st, last_run, report->snapshot, err);
+    if (!rc)
+        rc = st->ops->run_begin(st, &row, &r.run, err);
+    if (!rc)
+        rc = st->ops->commit(st, err);
+    if (rc) {
+        st->ops->rollback(st);
+        return rc;
+    }
+    report->run = r.run;
+    row.run = r.run;
+
+    chunk c;
+    memset(&c, 0, sizeof c);
+    cordon__arena_init(&c.arena);
+    uint8_t *changed = NULL;
+    cordon__changeset cs;
+    memset(&cs, 0, sizeof cs);
+    job j = {.idx = idx, .c = &c, .run = r.run, .caller = o.caller, .audit = !o.no_audit};
+    j.so.threshold = threshold;
+    j.so.limit = CORDON_SCREEN_MAX_LIMIT;
+    rc = entity_hashes(&r);
+    if (!rc)
+        rc = phase_full(&r, &j);
+    if (!rc && delta) {
+        changed = calloc(r.n_ent ? r.n_ent : 1, 1);
+        if (!changed)
+            rc = cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+        if (!rc)
+            rc = entity_delta(&r, changed, false);
+        if (!rc && cordon__changeset_init(&cs, idx, threshold))
+            rc = CORDON_ENOMEM;
+        for (size_t i = 0; i < r.n_ent && !rc; i++)
+            if (changed[i])
+                rc = cordon__changeset_add_entity(&cs, i);
+        if (rc == CORDON_ENOMEM && (!err || err->code != CORDON_ENOMEM))
+            cordon__fail(err, rc, NULL, 0, 0, "out of memory");
+        if (!rc && cordon__changeset_keys(&cs)) {
+            j.delta = true;
+            j.changed = changed;
+            rc = phase_delta(&r, &j, &cs);
+        }
+    }
+    /* the new entity state and the run's figures, together */
+    if (!rc)
+        rc = st->ops->customer_count(st, &report->customers, err);
+    if (!rc)
+        rc = st->ops->begin(st, err);
+    if (!rc && (!last_run || strcmp(report->previous, report->snapshot) != 0))
+        rc = entity_delta(&r, NULL, true);
+    report->seconds = (double)(cordon_time_now() - t0) / 1000.0;
+    row.finished_ms = cordon_time_now();
+    row.report = report;
+    if (!rc)
+        rc = st->ops->run_finish(st, &row, err);
+    if (!rc)
+        rc = st->ops->commit(st, err);
+    if (rc && st->in_txn)
+        st->ops->rollback(st);
+    cordon__changeset_free(&cs);
+    free(changed);
+    chunk_free(&c);
+    cordon__arena_free(&c.arena);
+    free(r.ent_id);
+    free(r.ent_hash);
+    return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * monitor_int.h — the monitor's retrieval keys (monitor_keys.c), shared
+ * with monitor.c and the tests and fuzz target that check them.
+ */
+#ifndef CORDON_MONITOR_INT_H
+#define CORDON_MONITOR_INT_H
+
+#include "cordon_int.h"
+
+/*
+ * Writes the signature of a customer into out (replacing its content):
+ * the strings screening would look up in the index for this name
+ * (analysed with `schema` as cordon_screen analyses it) and identifier.
+ * Errors are those of cordon_name_analyze, or CORDON_ENOMEM.
+ */
+int cordon__sig_build(const char *name, size_t len, cordon_schema schema, const char *ident,
+                      cordon__buf *out, cordon_error *err);
+
+/* Calls fn with every 64-bit key of a signature; *has_initial (may be
+ * NULL) tells whether the name has a one-letter token. CORDON_ECORRUPT
+ * for a malformed signature (a damaged database row). */
+int cordon__sig_keys(const void *sig, size_t len, void (*fn)(void *ctx, uint64_t key),
+                     void *ctx, bool *has_initial);
+
+/*
+ * What changed: every key under which the index files a term of the
+ * changed entities' names, mapped to those terms, and those names with
+ * their token weights, to bound how much of each a customer can cover
+ * (monitor_keys.c says how). Used by one thread at a time.
+ */
+typedef struct cordon__changeset {
+    const cordon_index *idx;
+    float fq;              /* listed coverage a name needs to reach the threshold */
+    uint8_t *term_flags;   /* per index term: 1 when a changed name has it */
+    uint32_t *slots;       /* open addressing: key -> first pair + 1 */
+    size_t cap_slots, n_keys, n_pairs;
+    bool built;
+    int failed;
+    void *scratch;         /* a decoded slot */
+    struct cordon__changeset_impl *impl;
+} cordon__changeset;
+
+/* CORDON_ENOMEM or 0; free with cordon__changeset_free either way. */
+int cordon__changeset_init(cordon__changeset *cs, const cordon_index *idx, double threshold);
+void cordon__changeset_free(cordon__changeset *cs);
+/* Adds entity `entity` of the changeset's index. CORDON_ENOMEM,
+ * CORDON_EINVAL. */
+int cordon__changeset_add_entity(cordon__changeset *cs, size_t entity);
+/* Number of (key, term) pairs collected so far: 0 when nothing changed. */
+size_t cordon__changeset_keys(const cordon__changeset *cs);
+/* 1 when a customer with this signature may match a changed entity at
+ * the threshold, 0 when it cannot; CORDON_ECORRUPT for a damaged
+ * signature, CORDON_ENOMEM. */
+int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len);
+
+#endif

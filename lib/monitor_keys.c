@@ -1,0 +1,788 @@
+/*
+ * monitor_keys.c — how a monitor run skips, without analysing them again,
+ * the customers that cannot match any entity added or changed since the
+ * last run.
+ *
+ * Screening finds candidate names only through the index tables that
+ * retrieve.c's relate_all() looks up for each query slot (a token, or
+ * adjacent tokens joined): a form (FORM), a form and its one-deletions
+ * (DEL), a Double Metaphone key (PHON), a loose consonant key (LOOSE, or
+ * LOOSE_NL for Latin slots), the one-letter term of the slot's initial,
+ * and identifiers (IDENT). A term found so counts only if the slot's
+ * similarity with it (cordon__slot_sim) is above 0, and a name is a
+ * candidate only if it contains such a term.
+ *
+ * So when a customer is screened in full, its "signature" keeps its
+ * slots as screening built them (forms, phonetic and loose keys, width,
+ * script), and its identifier. When entities change, every key under
+ * which the index files a term of their names (as index_build.c files
+ * it) is mapped to that term. A customer is a candidate when a key one of
+ * its slots looks up maps to a term whose similarity with that slot is
+ * above 0: exactly the relation screening would find, computed with the
+ * same functions, so no customer that could match is skipped. Keys are
+ * compared as 64-bit hashes; a collision only adds a similarity check.
+ *
+ * The listed side bounds it further (see cordon__changeset_add_entity):
+ * only the "essential" tokens of a changed name, those without which it
+ * cannot reach the threshold, make a customer a candidate.
+ *
+ * Deletions are hashed with a polynomial hash, so each one-deletion's
+ * hash comes from prefix and suffix hashes in O(1) instead of building
+ * the string: a customer costs about a hundred multiply-adds and probes.
+ */
+#include "index_int.h"
+#include "monitor_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SIG_VERSION 1
+#define POLY_B 0x100000001b3ull
+
+/* Signature layout: SIG_VERSION, then entries.
+ *   'S' n flags nf {len bytes}*nf np {len bytes}*np nl {len bytes}*nl
+ *       a slot: width n, flags (SLOT_*), forms, phonetic, loose keys
+ *   'X' len bytes      an identifier, normalized as screening does
+ * Strings are 1 to 255 bytes. */
+enum { SLOT_NONLATIN = 1, SLOT_INITIAL = 2, SLOT_RETRIEVABLE = 4 };
+
+/* Key namespaces (the table a key belongs to). */
+enum { NS_FORM = 1, NS_DEL, NS_PHON, NS_LOOSE, NS_LOOSE_NL, NS_IDENT };
+
+static uint64_t fmix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h ? h : 1; /* 0 marks an empty slot of a map */
+}
+
+static uint64_t finish(int ns, uint64_t poly, size_t len)
+{
+    return fmix(poly + (uint64_t)ns * 0x9e3779b97f4a7c15ull +
+                (uint64_t)len * 0x632be59bd9b4e019ull);
+}
+
+static uint64_t poly(const char *s, size_t n)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < n; i++)
+        h = h * POLY_B + (unsigned char)s[i];
+    return h;
+}
+
+static uint64_t key_of(int ns, const char *s) { return finish(ns, poly(s, strlen(s)), strlen(s)); }
+
+typedef void (*key_fn)(void *ctx, uint64_t key);
+
+/* The DEL keys of a form: the form itself from 3 bytes, and each
+ * one-deletion from CX_FUZZY_MIN_LEN. */
+static void del_keys(const char *s, size_t n, key_fn fn, void *ctx)
+{
+    if (n < 3)
+        return;
+    fn(ctx, finish(NS_DEL, poly(s, n), n));
+    if (n < CX_FUZZY_MIN_LEN || n > 255)
+        return;
+    uint64_t pre[256], suf[257], pw[256];
+    pre[0] = 0;
+    pw[0] = 1;
+    for (size_t i = 0; i < n; i++) {
+        pre[i + 1] = pre[i] * POLY_B + (unsigned char)s[i];
+        pw[i + 1] = pw[i] * POLY_B;
+    }
+    suf[n] = 0;
+    for (size_t i = n; i-- > 0;)
+        suf[i] = (unsigned char)s[i] * pw[n - 1 - i] + suf[i + 1];
+    for (size_t k = 0; k < n; k++)
+        fn(ctx, finish(NS_DEL, pre[k] * pw[n - 1 - k] + suf[k + 1], n - 1));
+}
+
+static bool has_digit(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= '0' && *s <= '9')
+            return true;
+    return false;
+}
+
+/* The keys relate_all() looks up for a slot. */
+static void slot_keys(const cx_slot_q *sl, key_fn fn, void *ctx)
+{
+    for (size_t f = 0; f < sl->view.n_forms; f++) {
+        const char *form = sl->view.forms[f];
+        size_t fl = strlen(form);
+        fn(ctx, finish(NS_FORM, poly(form, fl), fl));
+        if (f < 4 && fl >= 3 && fl <= 120 && !has_digit(form))
+            del_keys(form, fl, fn, ctx);
+    }
+    for (size_t p = 0; p < sl->view.n_phon; p++)
+        if (strlen(sl->view.phon[p]) >= 2)
+            fn(ctx, key_of(NS_PHON, sl->view.phon[p]));
+    for (size_t p = 0; p < sl->view.n_loose; p++)
+        if (strlen(sl->view.loose[p]) >= 2)
+            fn(ctx, key_of(sl->view.nonlatin ? NS_LOOSE : NS_LOOSE_NL, sl->view.loose[p]));
+    if (sl->n == 1 && sl->view.text[0] && sl->view.text[1])
+        fn(ctx, finish(NS_FORM, poly(sl->view.text, 1), 1));
+}
+
+/* ---- customer side: building signatures ---------------------------------------- */
+
+static int put_str(cordon__buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > 255)
+        n = 0; /* no table holds a key that long: keep the slot, drop the string */
+    if (cordon__buf_putc(b, (char)(unsigned char)n) || cordon__buf_append(b, s, n))
+        return CORDON_ENOMEM;
+    return 0;
+}
+
+static int put_list(cordon__buf *b, const char *const *v, size_t n)
+{
+    if (cordon__buf_putc(b, (char)(unsigned char)n))
+        return CORDON_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (put_str(b, v[i]))
+            return CORDON_ENOMEM;
+    return 0;
+}
+
+int cordon__sig_build(const char *name, size_t len, cordon_schema schema, const char *ident,
+                      cordon__buf *out, cordon_error *err)
+{
+    out->len = 0;
+    if (cordon__buf_putc(out, SIG_VERSION))
+        return cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+    int rc = 0;
+    if (name && len) {
+        cordon_name_analysis *an = NULL;
+        rc = cordon_name_analyze(name, len, schema, &an, err);
+        if (rc)
+            return rc;
+        cx_query q;
+        /* slots exactly as screening makes them; no index: none related */
+        rc = cordon__query_prepare(&q, NULL, an);
+        for (size_t s = 0; s < q.n_slots && !rc; s++) {
+            const cx_slot_q *sl = &q.slots[s];
+            unsigned flags = (sl->view.nonlatin ? SLOT_NONLATIN : 0) |
+                             (sl->initial ? SLOT_INITIAL : 0) |
+                             (sl->retrievable ? SLOT_RETRIEVABLE : 0);
+            if (cordon__buf_putc(out, 'S') || cordon__buf_putc(out, (char)sl->n) ||
+                cordon__buf_putc(out, (char)flags) ||
+                put_list(out, sl->view.forms, sl->view.n_forms) ||
+                put_list(out, sl->view.phon, sl->view.n_phon) ||
+                put_list(out, sl->view.loose, sl->view.n_loose))
+                rc = CORDON_ENOMEM;
+        }
+        cordon__query_free(&q); /* frees an */
+        if (rc)
+            return cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (ident && *ident) {
+        char key[128]; /* as screen.c's check_query normalizes it */
+        size_t kl = cordon__ident_normalize(ident, strlen(ident), key, sizeof key);
+        if (kl >= 3 && (cordon__buf_putc(out, 'X') || put_str(out, key)))
+            return cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    return 0;
+}
+
+/* ---- reading signatures ------------------------------------------------------------ */
+
+/* One decoded slot; its strings live in `text`. */
+typedef struct dslot {
+    cx_slot_q q;
+    char text[8 * 256 + 8 * 256];
+    unsigned flags;
+} dslot;
+
+static int read_list(const unsigned char *p, size_t len, size_t *i, const char **v, size_t max,
+                     size_t *n, char *text, size_t *used)
+{
+    if (*i >= len)
+        return CORDON_ECORRUPT;
+    size_t count = p[(*i)++];
+    if (count > max)
+        return CORDON_ECORRUPT;
+    for (size_t k = 0; k < count; k++) {
+        if (*i >= len)
+            return CORDON_ECORRUPT;
+        size_t sl = p[(*i)++];
+        if (sl > len - *i)
+            return CORDON_ECORRUPT;
+        memcpy(text + *used, p + *i, sl);
+        text[*used + sl] = '\0';
+        v[k] = text + *used;
+        *used += sl + 1;
+        *i += sl;
+    }
+    *n = count;
+    return 0;
+}
+
+/* Decodes the next entry at *i: a slot (returns 'S'), an identifier
+ * ('X', its key in ident), 0 at the end, or CORDON_ECORRUPT. */
+static int next_entry(const unsigned char *p, size_t len, size_t *i, dslot *d, char ident[256])
+{
+    if (*i >= len)
+        return 0;
+    int tag = p[(*i)++];
+    if (tag == 'X') {
+        if (*i >= len)
+            return CORDON_ECORRUPT;
+        size_t n = p[(*i)++];
+        if (n == 0 || n > len - *i)
+            return CORDON_ECORRUPT;
+        memcpy(ident, p + *i, n);
+        ident[n] = '\0';
+        *i += n;
+        return 'X';
+    }
+    if (tag != 'S' || len - *i < 2)
+        return CORDON_ECORRUPT;
+    memset(&d->q, 0, sizeof d->q);
+    d->q.n = p[(*i)++];
+    d->flags = p[(*i)++];
+    size_t used = 0;
+    cx_tokview *v = &d->q.view;
+    if (read_list(p, len, i, v->forms, 8, &v->n_forms, d->text, &used) ||
+        read_list(p, len, i, v->phon, 4, &v->n_phon, d->text, &used) ||
+        read_list(p, len, i, v->loose, 4, &v->n_loose, d->text, &used))
+        return CORDON_ECORRUPT;
+    if (v->n_forms == 0 || d->q.n == 0)
+        return CORDON_ECORRUPT;
+    v->text = v->forms[0];
+    v->nonlatin = (d->flags & SLOT_NONLATIN) != 0;
+    d->q.initial = (d->flags & SLOT_INITIAL) != 0;
+    /* a token over 255 bytes was kept empty: no table has it */
+    d->q.retrievable = (d->flags & SLOT_RETRIEVABLE) != 0 && v->text[0];
+    return 'S';
+}
+
+int cordon__sig_keys(const void *sig, size_t len, void (*fn)(void *ctx, uint64_t key),
+                     void *ctx, bool *has_initial)
+{
+    const unsigned char *p = sig;
+    if (has_initial)
+        *has_initial = false;
+    if (len == 0 || p[0] != SIG_VERSION)
+        return CORDON_ECORRUPT;
+    dslot *d = malloc(sizeof *d);
+    if (!d)
+        return CORDON_ENOMEM;
+    char ident[256];
+    size_t i = 1;
+    int tag;
+    while ((tag = next_entry(p, len, &i, d, ident)) > 0) {
+        if (tag == 'X') {
+            fn(ctx, key_of(NS_IDENT, ident));
+            continue;
+        }
+        if (d->q.initial && has_initial)
+            *has_initial = true;
+        if (d->q.retrievable)
+            slot_keys(&d->q, fn, ctx);
+    }
+    free(d);
+    return tag < 0 ? tag : 0;
+}
+
+/* ---- the changed entities ---------------------------------------------------------- */
+
+#define TERM_IDENT UINT32_MAX /* the key of an identifier: a hit is enough */
+/* A loose key relates its term at a fixed similarity above 0
+ * (retrieve.c's relate_loose), so the pair carries this bit. */
+#define TERM_BY_LOOSE 0x80000000u
+
+typedef struct kt {
+    uint64_t key;
+    uint32_t term;
+} kt;
+
+/* A name of a changed entity, as cordon__name_ltoks sees it. */
+typedef struct cname {
+    uint32_t first; /* its tokens' best similarities start here in `best` */
+    uint8_t n;
+    float L;        /* total weight */
+    uint32_t stamp; /* customer check that last touched it */
+} cname;
+
+/* Where a changed term occurs: name, token, and how many tokens it
+ * covers (1, or a pair term's span). */
+typedef struct occ {
+    uint32_t term;
+    uint32_t name;
+    uint8_t pos, span;
+} occ;
+
+struct cordon__changeset_impl {
+    kt *pairs;
+    size_t n_pairs, cap_pairs;
+    cname *names;
+    size_t n_names, cap_names;
+    float *weight, *best; /* per token of every changed name */
+    char *letter;         /* its term's first letter; upper case for a
+                             one-letter term (a listed initial) */
+    size_t n_tok, cap_tok;
+    occ *occs;
+    size_t n_occs, cap_occs;
+    uint32_t *occ_start;  /* per index term: first occurrence (CSR), when built */
+    uint32_t epoch;
+    /* per customer check: the related changed terms and their best
+     * similarity */
+    uint32_t *rel_term;
+    float *rel_sim;
+    size_t n_rel, cap_rel;
+};
+
+typedef struct cordon__changeset_impl impl;
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 256;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return CORDON_ENOMEM;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+typedef struct build_ctx {
+    cordon__changeset *cs;
+    uint32_t term; /* with TERM_BY_LOOSE while loose keys are collected */
+} build_ctx;
+
+static void collect(void *ctx, uint64_t key)
+{
+    build_ctx *b = ctx;
+    impl *m = b->cs->impl;
+    if (b->cs->failed || grow((void **)&m->pairs, &m->cap_pairs, m->n_pairs + 1, sizeof *m->pairs)) {
+        b->cs->failed = 1;
+        return;
+    }
+    m->pairs[m->n_pairs++] = (kt){key, b->term};
+}
+
+/* The keys index_build.c files term t under, read through the engine's
+ * own view of the term. */
+static void term_keys(const cordon_index *idx, build_ctx *b)
+{
+    cx_tokview v;
+    cordon__term_view(idx, b->term, &v);
+    for (size_t f = 0; f < v.n_forms; f++) {
+        const char *s = v.forms[f];
+        size_t n = strlen(s);
+        collect(b, finish(NS_FORM, poly(s, n), n));
+        if (f < 4 && !v.nofuzzy) /* nofuzzy: a pair term, which has no typo keys */
+            del_keys(s, n, collect, b);
+    }
+    for (size_t p = 0; p < v.n_phon; p++)
+        collect(b, key_of(NS_PHON, v.phon[p]));
+    b->term |= TERM_BY_LOOSE;
+    for (size_t p = 0; p < v.n_loose; p++) {
+        if (strlen(v.loose[p]) < 2)
+            continue;
+        collect(b, key_of(NS_LOOSE, v.loose[p]));
+        if (v.nonlatin)
+            collect(b, key_of(NS_LOOSE_NL, v.loose[p]));
+    }
+    b->term &= ~TERM_BY_LOOSE;
+}
+
+/*
+ * The listed side of the bound. A name scores ALPHA x the larger of two
+ * coverages plus (1 - ALPHA) x the smaller (score.c), so it scores at
+ * least `floor` only if its own coverage -- the weight of its tokens that
+ * aligned, each counted at its similarity, over its total weight --
+ * reaches fq = (floor - ALPHA) / (1 - ALPHA), where floor is the
+ * threshold less the largest bonus a birth date and a country can add.
+ * A token can align only with a slot related to its term (or to a pair
+ * term over it), at most at that similarity. So summing, over a changed
+ * name's tokens, weight x the best similarity any of the customer's
+ * slots has with them bounds that coverage from above: a customer whose
+ * bound stays under fq for every changed name cannot reach the
+ * threshold with any. A query initial aligns a listed token without a
+ * related term, by first letter: it counts at the similarity score.c
+ * gives it, for every name some other slot relates to (a name no slot
+ * relates to is not retrieved at all).
+ */
+#define MAX_BONUS 0.05 /* screen.c: exact birth date 0.03 + country 0.02 */
+
+int cordon__changeset_init(cordon__changeset *cs, const cordon_index *idx, double threshold)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->idx = idx;
+    double a = cordon__params()->alpha;
+    double fq = (threshold - MAX_BONUS - a) / (1.0 - a);
+    /* a margin for float rounding in the scorer: erring low only lets
+     * more customers through */
+    cs->fq = fq > 0.001 ? (float)(fq - 0.001) : 0.0f;
+    size_t nt = idx->meta->n_terms;
+    cs->term_flags = calloc(nt ? nt : 1, 1);
+    cs->scratch = malloc(sizeof(dslot));
+    cs->impl = calloc(1, sizeof(impl));
+    return cs->term_flags && cs->scratch && cs->impl ? 0 : CORDON_ENOMEM;
+}
+
+void cordon__changeset_free(cordon__changeset *cs)
+{
+    impl *m = cs->impl;
+    if (m) {
+        free(m->pairs);
+        free(m->names);
+        free(m->weight);
+        free(m->best);
+        free(m->letter);
+        free(m->occs);
+        free(m->occ_start);
+        free(m->rel_term);
+        free(m->rel_sim);
+        free(m);
+    }
+    free(cs->slots);
+    free(cs->term_flags);
+    free(cs->scratch);
+    memset(cs, 0, sizeof *cs);
+}
+
+static int add_occ(impl *m, uint32_t term, uint32_t name, size_t pos, size_t span)
+{
+    if (grow((void **)&m->occs, &m->cap_occs, m->n_occs + 1, sizeof *m->occs))
+        return CORDON_ENOMEM;
+    m->occs[m->n_occs++] = (occ){term, name, (uint8_t)pos, (uint8_t)span};
+    return 0;
+}
+
+static void add_term(cordon__changeset *cs, uint32_t t)
+{
+    if (cs->term_flags[t])
+        return;
+    cs->term_flags[t] = 1;
+    build_ctx b = {cs, t};
+    term_keys(cs->idx, &b);
+}
+
+int cordon__changeset_add_entity(cordon__changeset *cs, size_t entity)
+{
+    const cordon_index *idx = cs->idx;
+    impl *m = cs->impl;
+    if (entity >= idx->meta->n_entities)
+        return CORDON_EINVAL;
+    const cx_entity *e = &idx->entities[entity];
+    for (uint32_t k = 0; k < e->n_names && !cs->failed; k++) {
+        const cx_name *nm = &idx->names[e->names + k];
+        if (nm->flags & CX_NAME_SKIPPED)
+            continue;
+        /* as cordon__name_ltoks: at most 64 tokens count */
+        size_t nl = nm->n_tokens > 64 ? 64 : nm->n_tokens;
+        if (nl == 0)
+            continue;
+        const cx_ntoken *tk = &idx->ntokens[nm->tokens];
+        if (grow((void **)&m->names, &m->cap_names, m->n_names + 1, sizeof *m->names) ||
+            grow((void **)&m->weight, &m->cap_tok, m->n_tok + nl, sizeof *m->weight)) {
+            cs->failed = 1;
+            break;
+        }
+        float *best = realloc(m->best, m->cap_tok * sizeof *best);
+        if (best)
+            m->best = best;
+        char *letter = best ? realloc(m->letter, m->cap_tok) : NULL;
+        if (!letter) {
+            cs->failed = 1;
+            break;
+        }
+        m->letter = letter;
+        uint32_t c = (uint32_t)m->n_names++;
+        cname *cn = &m->names[c];
+        *cn = (cname){.first = (uint32_t)m->n_tok, .n = (uint8_t)nl};
+        for (size_t i = 0; i < nl; i++) {
+            m->weight[m->n_tok + i] = tk[i].weight;
+            cn->L += tk[i].weight;
+            const char *text = idx->strings + idx->terms[tk[i].term].text;
+            char l = text[0];
+            if (l >= 'a' && l <= 'z' && !text[1])
+                l = (char)(l - 'a' + 'A');
+            m->letter[m->n_tok + i] = l;
+        }
+        m->n_tok += nl;
+        for (size_t i = 0; i < nl && !cs->failed; i++) {
+            if (tk[i].term < idx->meta->n_terms) {
+                add_term(cs, tk[i].term);
+                if (add_occ(m, tk[i].term, c, i, 1))
+                    cs->failed = 1;
+            }
+            /* as cordon__name_ltoks: a pair counts when it fits the name */
+            if (tk[i].pair_term != CX_NONE && tk[i].pair_term < idx->meta->n_terms &&
+                i + tk[i].pair_n <= nl && tk[i].pair_n >= 2) {
+                add_term(cs, tk[i].pair_term);
+                if (add_occ(m, tk[i].pair_term, c, i, tk[i].pair_n))
+                    cs->failed = 1;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < e->n_idents && !cs->failed; i++) {
+        const char *v = cx_str(idx, idx->idents[e->idents + i].value);
+        char key[256];
+        size_t kl = v ? cordon__ident_normalize(v, strlen(v), key, sizeof key) : 0;
+        if (kl >= 3) {
+            /* an exact identifier scores 1 whatever the names say */
+            build_ctx b = {cs, TERM_IDENT};
+            collect(&b, finish(NS_IDENT, poly(key, kl), kl));
+        }
+    }
+    cs->built = false;
+    return cs->failed ? CORDON_ENOMEM : 0;
+}
+
+static int kt_cmp(const void *a, const void *b)
+{
+    const kt *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->term < y->term ? -1 : x->term > y->term;
+}
+
+/* Sorts the (key, term) pairs, indexes the first pair of each key, and
+ * groups the occurrences by term. */
+static int build(cordon__changeset *cs)
+{
+    impl *m = cs->impl;
+    kt *v = m->pairs;
+    qsort(v, m->n_pairs, sizeof *v, kt_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_pairs; i++)
+        if (n == 0 || v[i].key != v[n - 1].key || v[i].term != v[n - 1].term)
+            v[n++] = v[i];
+    m->n_pairs = n;
+    cs->n_pairs = n;
+    size_t keys = 0;
+    for (size_t i = 0; i < n; i++)
+        keys += i == 0 || v[i].key != v[i - 1].key;
+    size_t cap = 16;
+    while (cap < keys * 2)
+        cap *= 2;
+    free(cs->slots);
+    cs->slots = calloc(cap, sizeof *cs->slots);
+    if (!cs->slots)
+        return CORDON_ENOMEM;
+    cs->cap_slots = cap;
+    for (size_t i = 0; i < n; i++) {
+        if (i && v[i].key == v[i - 1].key)
+            continue;
+        size_t p = (size_t)v[i].key & (cap - 1);
+        while (cs->slots[p])
+            p = (p + 1) & (cap - 1);
+        cs->slots[p] = (uint32_t)i + 1;
+    }
+    cs->n_keys = keys;
+    /* occurrences by term (counting sort into CSR offsets) */
+    size_t nt = cs->idx->meta->n_terms;
+    free(m->occ_start);
+    m->occ_start = calloc(nt + 1, sizeof *m->occ_start);
+    occ *sorted = malloc((m->n_occs ? m->n_occs : 1) * sizeof *sorted);
+    if (!m->occ_start || !sorted) {
+        free(sorted);
+        return CORDON_ENOMEM;
+    }
+    for (size_t i = 0; i < m->n_occs; i++)
+        m->occ_start[m->occs[i].term + 1]++;
+    for (size_t t = 0; t < nt; t++)
+        m->occ_start[t + 1] += m->occ_start[t];
+    uint32_t *fill = calloc(nt ? nt : 1, sizeof *fill);
+    if (!fill) {
+        free(sorted);
+        return CORDON_ENOMEM;
+    }
+    for (size_t i = 0; i < m->n_occs; i++) {
+        uint32_t t = m->occs[i].term;
+        sorted[m->occ_start[t] + fill[t]++] = m->occs[i];
+    }
+    free(fill);
+    free(m->occs);
+    m->occs = sorted;
+    m->cap_occs = m->n_occs;
+    cs->built = true;
+    return 0;
+}
+
+/* First pair of key k, or -1. */
+static long find_key(const cordon__changeset *cs, uint64_t k)
+{
+    const kt *v = cs->impl->pairs;
+    size_t mask = cs->cap_slots - 1;
+    for (size_t p = (size_t)k & mask; cs->slots[p]; p = (p + 1) & mask)
+        if (v[cs->slots[p] - 1].key == k)
+            return (long)cs->slots[p] - 1;
+    return -1;
+}
+
+typedef struct probe {
+    cordon__changeset *cs;
+    const cx_slot_q *slot;
+    bool ident; /* an identifier matched: a candidate outright */
+    bool failed;
+} probe;
+
+/* Notes that term t relates to the current slot at `sim` (> 0). */
+static void relate_term(probe *p, uint32_t t, float sim)
+{
+    impl *m = p->cs->impl;
+    for (size_t i = 0; i < m->n_rel; i++)
+        if (m->rel_term[i] == t) {
+            if (sim > m->rel_sim[i])
+                m->rel_sim[i] = sim;
+            return;
+        }
+    size_t c1 = m->cap_rel, c2 = m->cap_rel;
+    if (grow((void **)&m->rel_term, &c1, m->n_rel + 1, sizeof *m->rel_term) ||
+        grow((void **)&m->rel_sim, &c2, m->n_rel + 1, sizeof *m->rel_sim)) {
+        p->failed = true;
+        return;
+    }
+    m->cap_rel = c1 < c2 ? c1 : c2;
+    m->rel_term[m->n_rel] = t;
+    m->rel_sim[m->n_rel++] = sim;
+}
+
+static void probe_key(void *ctx, uint64_t k)
+{
+    probe *p = ctx;
+    if (p->ident || p->failed)
+        return;
+    long i = find_key(p->cs, k);
+    if (i < 0)
+        return;
+    const kt *v = p->cs->impl->pairs;
+    for (size_t j = (size_t)i; j < p->cs->n_pairs && v[j].key == k; j++) {
+        uint32_t t = v[j].term;
+        if (t == TERM_IDENT) {
+            p->ident = true;
+            return;
+        }
+        if (!p->slot)
+            continue;
+        bool loose = (t & TERM_BY_LOOSE) != 0;
+        t &= ~TERM_BY_LOOSE;
+        cx_tokview tv;
+        cordon__term_view(p->cs->idx, t, &tv);
+        int m = CX_SIM_NONE;
+        float sim = cordon__slot_sim(p->slot, &tv, &m);
+        /* a loose key relates the term at a fixed similarity (the
+         * larger of the two the scorer has) when no other key did
+         * first: take the larger, to bound */
+        if (loose) {
+            const cx_params *pp = cordon__params();
+            float ls = pp->loose_base > pp->loose_rev ? pp->loose_base : pp->loose_rev;
+            if (ls > sim)
+                sim = ls;
+        }
+        if (sim > 0.0f)
+            relate_term(p, t, sim);
+    }
+}
+
+int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len)
+{
+    if (!cs->built && build(cs))
+        return CORDON_ENOMEM;
+    const unsigned char *p = sig;
+    if (len == 0 || p[0] != SIG_VERSION)
+        return CORDON_ECORRUPT;
+    if (cs->n_keys == 0)
+        return 0;
+    impl *m = cs->impl;
+    dslot *d = cs->scratch;
+    m->n_rel = 0;
+    bool initial = false;
+    char initials[64];
+    size_t n_initials = 0;
+    probe pr = {cs, NULL, false, false};
+    size_t i = 1;
+    int tag = 0;
+    char ident[256];
+    while (!pr.ident && (tag = next_entry(p, len, &i, d, ident)) > 0) {
+        if (tag == 'X') {
+            pr.slot = NULL;
+            probe_key(&pr, key_of(NS_IDENT, ident));
+            continue;
+        }
+        if (d->q.initial && n_initials < sizeof initials) {
+            initial = true;
+            initials[n_initials++] = d->q.view.text[0];
+        }
+        if (d->q.retrievable) {
+            pr.slot = &d->q;
+            slot_keys(&d->q, probe_key, &pr);
+        }
+    }
+    if (pr.failed)
+        return CORDON_ENOMEM;
+    if (pr.ident)
+        return 1;
+    if (tag < 0)
+        return tag;
+    /* a name no slot relates to is never retrieved, initials or not */
+    if (m->n_rel == 0)
+        return 0;
+    /* the bound on each changed name the customer touches */
+    if (++m->epoch == 0) {
+        for (size_t c = 0; c < m->n_names; c++)
+            m->names[c].stamp = 0;
+        m->epoch = 1;
+    }
+    for (size_t r = 0; r < m->n_rel; r++) {
+        uint32_t t = m->rel_term[r];
+        float sim = m->rel_sim[r] > 1.0f ? 1.0f : m->rel_sim[r];
+        for (uint32_t o = m->occ_start[t]; o < m->occ_start[t + 1]; o++) {
+            const occ *x = &m->occs[o];
+            cname *cn = &m->names[x->name];
+            if (cn->stamp != m->epoch) {
+                cn->stamp = m->epoch;
+                memset(m->best + cn->first, 0, cn->n * sizeof *m->best);
+                /* a query initial aligns any token with its first letter
+                 * (score.c: a listed initial fully, a word at
+                 * sim_initial) */
+                for (size_t k = 0; initial && k < cn->n; k++) {
+                    char l = m->letter[cn->first + k];
+                    for (size_t q = 0; q < n_initials; q++) {
+                        float si = 0.0f;
+                        if (l == initials[q])
+                            si = cordon__params()->sim_initial;
+                        else if (l >= 'A' && l <= 'Z' && l - 'A' + 'a' == initials[q])
+                            si = 1.0f;
+                        if (si > m->best[cn->first + k])
+                            m->best[cn->first + k] = si;
+                    }
+                }
+            }
+            for (size_t k = x->pos; k < (size_t)x->pos + x->span && k < cn->n; k++)
+                if (sim > m->best[cn->first + k])
+                    m->best[cn->first + k] = sim;
+        }
+    }
+    for (size_t r = 0; r < m->n_rel; r++) {
+        uint32_t t = m->rel_term[r];
+        for (uint32_t o = m->occ_start[t]; o < m->occ_start[t + 1]; o++) {
+            cname *cn = &m->names[m->occs[o].name];
+            float ml = 0.0f;
+            for (size_t k = 0; k < cn->n; k++)
+                ml += m->weight[cn->first + k] * m->best[cn->first + k];
+            if (ml >= cs->fq * cn->L)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+size_t cordon__changeset_keys(const cordon__changeset *cs)
+{
+    return cs->impl ? cs->impl->n_pairs : 0;
+}

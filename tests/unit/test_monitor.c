@@ -1,0 +1,795 @@
+/*
+ * test_monitor.c — lib/monitor.c, lib/monitor_keys.c and lib/alerts.c on
+ * the real UN list and a second version of it made here (a name changed,
+ * a remark changed, an entity removed, one added):
+ *  - the retrieval-key prefilter never drops a customer that screening
+ *    matches with a changed entity (checked on every match of thousands
+ *    of customers made from the list's own names, at a low threshold);
+ *  - a delta run raises exactly the alerts a full re-screen raises, and
+ *    exactly the pairs that screening each customer gives;
+ *  - alert memory: a cleared alert stays cleared until the customer's
+ *    data or the entity's record changes;
+ *  - customer checks, add statistics, signatures and their damage.
+ */
+#include "test_util.h"
+
+#include <sys/stat.h>
+
+#include "monitor_int.h"
+
+static const char *const un_path = "data/lists/un_sc/2026-02-27/UN_consolidated.xml";
+
+static cordon_dataset *old_ds;
+static cordon_index *old_idx, *new_idx;
+static char dir[64];
+static char new_xml[128];
+
+/* ---- the second version of the UN list --------------------------------------- */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    if (b)
+        b[n] = '\0';
+    if (len)
+        *len = (size_t)n;
+    return b;
+}
+
+/* Replaces the one occurrence of `from` in *text (fails if not exactly one). */
+static int replace_once(char **text, const char *from, const char *to)
+{
+    char *p = strstr(*text, from);
+    if (!p || strstr(p + 1, from))
+        return -1;
+    size_t a = (size_t)(p - *text), fl = strlen(from), tl = strlen(to), n = strlen(*text);
+    char *out = malloc(n - fl + tl + 1);
+    memcpy(out, *text, a);
+    memcpy(out + a, to, tl);
+    memcpy(out + a + tl, p + fl, n - a - fl + 1);
+    free(*text);
+    *text = out;
+    return 0;
+}
+
+/* CDi.001 ERIC BADEGE renamed ERICK; KPe.001's comment changed; CDi.002
+ * removed; QDi.999 MARTA KOWALSKA added. */
+static int write_new_version(void)
+{
+    char *x = slurp(un_path, NULL);
+    if (!x)
+        return -1;
+    int rc = replace_once(&x, "<FIRST_NAME>ERIC</FIRST_NAME>", "<FIRST_NAME>ERICK</FIRST_NAME>");
+    if (!rc)
+        rc = replace_once(&x, "Primary arms dealer and main exporter",
+                          "Primary arms dealer and leading exporter");
+    char *a = rc ? NULL : strstr(x, "<DATAID>6907994</DATAID>");
+    if (!a)
+        rc = -1;
+    if (!rc) {
+        char *start = a;
+        while (start > x && strncmp(start, "<INDIVIDUAL>", 12) != 0)
+            start--;
+        char *end = strstr(a, "</INDIVIDUAL>");
+        end += strlen("</INDIVIDUAL>");
+        memmove(start, end, strlen(end) + 1);
+    }
+    if (!rc)
+        rc = replace_once(&x, "<INDIVIDUALS>\n",
+                          "<INDIVIDUALS>\n    <INDIVIDUAL>\n      <DATAID>9999999</DATAID>\n"
+                          "      <VERSIONNUM>1</VERSIONNUM>\n"
+                          "      <FIRST_NAME>MARTA</FIRST_NAME>\n"
+                          "      <SECOND_NAME>KOWALSKA</SECOND_NAME>\n"
+                          "      <UN_LIST_TYPE>DRC</UN_LIST_TYPE>\n"
+                          "      <REFERENCE_NUMBER>QDi.999</REFERENCE_NUMBER>\n"
+                          "      <LISTED_ON>2026-03-01</LISTED_ON>\n"
+                          "      <INDIVIDUAL_DATE_OF_BIRTH>\n"
+                          "        <TYPE_OF_DATE>EXACT</TYPE_OF_DATE>\n"
+                          "        <YEAR>1980</YEAR>\n"
+                          "      </INDIVIDUAL_DATE_OF_BIRTH>\n"
+                          "    </INDIVIDUAL>\n");
+    if (!rc) {
+        snprintf(new_xml, sizeof new_xml, "%s/UN_next.xml", dir);
+        FILE *f = fopen(new_xml, "wb");
+        rc = f && fwrite(x, 1, strlen(x), f) == strlen(x) ? 0 : -1;
+        if (f)
+            fclose(f);
+    }
+    free(x);
+    return rc;
+}
+
+static cordon_index *build(const char *path, cordon_dataset **keep)
+{
+    cordon_source_spec spec = {.name = "un_sc", .format = CORDON_FORMAT_UN_XML, .n_files = 1};
+    spec.files[0] = path;
+    cordon_dataset *ds = cordon_dataset_new();
+    cordon_error err;
+    cordon_index *idx = NULL;
+    if (cordon_dataset_load(ds, &spec, &err) || cordon_index_build(ds, &idx, &err)) {
+        fprintf(stderr, "build %s: %s\n", path, err.message);
+        idx = NULL;
+    }
+    if (keep)
+        *keep = ds;
+    else
+        cordon_dataset_free(ds);
+    return idx;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/cordon-monitor-test-XXXXXX");
+    if (!mkdtemp(dir) || write_new_version())
+        return -1;
+    old_idx = build(un_path, &old_ds);
+    new_idx = build(new_xml, NULL);
+    return old_idx && new_idx ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    cordon_index_close(old_idx);
+    cordon_index_close(new_idx);
+    cordon_dataset_free(old_ds);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *db_path(const char *name)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    return path;
+}
+
+static cordon_store *open_store(const char *path)
+{
+    cordon_store *st = NULL;
+    cordon_error err;
+    if (cordon_store_open(path, &st, &err))
+        fail_msg("open %s: %s", path, err.message);
+    return st;
+}
+
+/* ---- customers made from the list's names ----------------------------------------- */
+
+typedef struct people {
+    char id[4096][16];
+    char name[4096][160];
+    char dob[4096][16];    /* the entity's first birth date, or "" */
+    char country[4096][3]; /* its first nationality, or "" */
+    size_t n;
+} people;
+
+static const cordon_entity *current; /* whose qualifiers add_person copies */
+
+static void add_person(people *p, const char *name)
+{
+    if (p->n == 4096 || strlen(name) >= 160 || !*name)
+        return;
+    snprintf(p->id[p->n], 16, "C%05zu", p->n);
+    snprintf(p->name[p->n], 160, "%s", name);
+    p->dob[p->n][0] = p->country[p->n][0] = '\0';
+    /* every other person carries the entity's birth date and country,
+     * which add up to 0.05 to a score */
+    if (current && p->n % 2 == 0) {
+        if (current->n_birth_dates && current->birth_dates[0].day)
+            snprintf(p->dob[p->n], 16, "%04d-%02u-%02u", current->birth_dates[0].year,
+                     current->birth_dates[0].month, current->birth_dates[0].day);
+        if (current->n_nationalities && current->nationalities[0].code[0])
+            snprintf(p->country[p->n], 3, "%s", current->nationalities[0].code);
+    }
+    p->n++;
+}
+
+/* The name, the name without its last word (or with two words swapped),
+ * and the name with a letter dropped from its longest word. */
+static void add_variants(people *p, const char *name)
+{
+    add_person(p, name);
+    char t[160];
+    snprintf(t, sizeof t, "%s", name);
+    char *words[16];
+    int n = 0;
+    for (char *save = NULL, *w = strtok_r(t, " ", &save); w && n < 16;
+         w = strtok_r(NULL, " ", &save))
+        words[n++] = w;
+    char v[200] = "";
+    if (n >= 3) {
+        for (int i = 0; i < n - 1; i++)
+            snprintf(v + strlen(v), sizeof v - strlen(v), "%s%s", i ? " " : "", words[i]);
+        add_person(p, v);
+    } else if (n == 2) {
+        snprintf(v, sizeof v, "%s %s", words[1], words[0]);
+        add_person(p, v);
+    }
+    snprintf(t, sizeof t, "%s", name);
+    size_t best = 0, best_len = 0, start = 0;
+    for (size_t i = 0; i <= strlen(t); i++)
+        if (t[i] == ' ' || t[i] == '\0') {
+            if (i - start > best_len) {
+                best = start;
+                best_len = i - start;
+            }
+            start = i + 1;
+        }
+    bool ascii = true;
+    for (size_t i = best; i < best + best_len; i++)
+        ascii = ascii && (unsigned char)t[i] < 0x80;
+    if (best_len >= 5 && ascii) {
+        char *mid = t + best + best_len / 2;
+        memmove(mid, mid + 1, strlen(mid));
+        add_person(p, t);
+    }
+    /* initials for the given names: "M. A. SURNAME" */
+    size_t first = strcspn(name, " ");
+    if (n >= 3 && (unsigned char)name[0] < 0x80 && name[first] == ' ') {
+        snprintf(v, sizeof v, "%c. %s", name[0], name + first + 1);
+        add_person(p, v);
+    }
+}
+
+static people *make_people(size_t every)
+{
+    people *p = calloc(1, sizeof *p);
+    for (size_t i = 0; i < cordon_dataset_entity_count(old_ds); i += every) {
+        const cordon_entity *e = cordon_dataset_entity(old_ds, i);
+        current = e;
+        add_variants(p, e->names[0].value);
+        for (size_t k = 1; k < e->n_names; k++)
+            if (e->names[k].kind == CORDON_NAME_NATIVE)
+                add_person(p, e->names[k].value);
+    }
+    current = NULL;
+    const char *others[] = {"Marta Kowalska", "John Smith", "Maria Garcia", "Chen Wei",
+                            "Olena Kovalenko", "Ahmed Hassan", "Eric Badege", "Komid"};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+        add_person(p, others[i]);
+    return p;
+}
+
+static cordon_query person_query(const people *p, size_t i, cordon_date *dob)
+{
+    cordon_query q = {.name = p->name[i], .name_len = strlen(p->name[i])};
+    if (p->dob[i][0] && cordon_date_parse(p->dob[i], strlen(p->dob[i]), dob) == 0)
+        q.birth_date = dob;
+    if (p->country[i][0]) {
+        q.country = p->country[i];
+        q.country_len = 2;
+    }
+    return q;
+}
+
+/* ---- signatures ------------------------------------------------------------------- */
+
+static void count_key(void *ctx, uint64_t k)
+{
+    (void)k;
+    (*(size_t *)ctx)++;
+}
+
+static void test_signatures(void **state)
+{
+    (void)state;
+    cordon__buf b = {0};
+    cordon_error err;
+    assert_int_equal(cordon__sig_build("KIM Jong-un", 11, CORDON_SCHEMA_PERSON, "IMO 8407777", &b,
+                                       &err),
+                     0);
+    assert_true(b.len > 20);
+    assert_int_equal(((unsigned char *)b.data)[0], 1);
+    size_t n = 0;
+    bool initial = true;
+    assert_int_equal(cordon__sig_keys(b.data, b.len, count_key, &n, &initial), 0);
+    assert_true(n > 20);
+    assert_false(initial);
+    /* an identifier alone */
+    cordon__buf c = {0};
+    assert_int_equal(cordon__sig_build(NULL, 0, 0, "IMO 8407777", &c, &err), 0);
+    n = 0;
+    assert_int_equal(cordon__sig_keys(c.data, c.len, count_key, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    /* damage: truncated, a bad tag, a bad version, a zero length */
+    assert_int_equal(cordon__sig_keys(b.data, b.len - 1, count_key, &n, NULL), CORDON_ECORRUPT);
+    assert_int_equal(cordon__sig_keys(b.data, 0, count_key, &n, NULL), CORDON_ECORRUPT);
+    b.data[1] = 'Q';
+    assert_int_equal(cordon__sig_keys(b.data, b.len, count_key, &n, NULL), CORDON_ECORRUPT);
+    b.data[0] = 7;
+    assert_int_equal(cordon__sig_keys(b.data, b.len, count_key, &n, NULL), CORDON_ECORRUPT);
+    const unsigned char zero[] = {1, 'F', 0};
+    assert_int_equal(cordon__sig_keys(zero, sizeof zero, count_key, &n, NULL), CORDON_ECORRUPT);
+    assert_int_equal(cordon__sig_build("!!!", 3, 0, NULL, &c, &err), CORDON_EEMPTY);
+    /* an initial is flagged */
+    assert_int_equal(cordon__sig_build("V. PUTIN", 8, CORDON_SCHEMA_PERSON, NULL, &c, &err), 0);
+    assert_int_equal(cordon__sig_keys(c.data, c.len, count_key, &n, &initial), 0);
+    assert_true(initial);
+    cordon__buf_free(&b);
+    cordon__buf_free(&c);
+}
+
+/* Every match screening finds between a customer and a changed entity
+ * must pass the prefilter for that threshold. */
+static void prefilter_at(const people *p, const uint8_t *changed, double threshold,
+                         size_t max_candidates)
+{
+    size_t n_ent = cordon_index_entity_count(old_idx);
+    cordon__changeset cs;
+    assert_int_equal(cordon__changeset_init(&cs, old_idx, threshold), 0);
+    for (size_t i = 0; i < n_ent; i++)
+        if (changed[i])
+            assert_int_equal(cordon__changeset_add_entity(&cs, i), 0);
+    cordon_screen_options o = {.threshold = threshold, .limit = CORDON_SCREEN_MAX_LIMIT};
+    size_t pairs = 0, candidates = 0, native = 0, qualified = 0;
+    cordon__buf sig = {0};
+    for (size_t i = 0; i < p->n; i++) {
+        cordon_date dob;
+        cordon_query q = person_query(p, i, &dob);
+        cordon_result *r = NULL;
+        cordon_error err;
+        if (cordon_screen(old_idx, &q, &o, &r, &err) != 0)
+            continue;
+        assert_int_equal(cordon__sig_build(p->name[i], strlen(p->name[i]), 0, NULL, &sig, &err),
+                         0);
+        int meets = cordon__changeset_meets(&cs, sig.data, sig.len);
+        assert_true(meets == 0 || meets == 1);
+        candidates += (size_t)meets;
+        for (size_t m = 0; m < r->n_matches; m++) {
+            if (!changed[r->matches[m].entity])
+                continue;
+            pairs++;
+            native += (unsigned char)p->name[i][0] >= 0x80;
+            qualified += q.birth_date || q.country;
+            if (!meets)
+                fail_msg("\"%s\" matches %s (%.3f) at %.2f but the prefilter drops it",
+                         p->name[i], r->matches[m].id, r->matches[m].score, threshold);
+        }
+        cordon_result_free(r);
+    }
+    printf("prefilter at %.2f: %zu customers, %zu candidates; %zu matched pairs checked (%zu "
+           "native script, %zu with birth date or country)\n",
+           threshold, p->n, candidates, pairs, native, qualified);
+    /* the check covered many pairs of each kind, and the filter let
+     * through only part of the customers */
+    assert_true(pairs >= 5);
+    assert_true(candidates <= max_candidates);
+    cordon__buf_free(&sig);
+    cordon__changeset_free(&cs);
+}
+
+static void test_prefilter_is_sound(void **state)
+{
+    (void)state;
+    people *p = make_people(2);
+    assert_true(p->n > 1500);
+    size_t n_ent = cordon_index_entity_count(old_idx);
+    uint8_t *changed = calloc(n_ent, 1);
+    /* a fifth of the list changed: nearly every customer made from the
+     * list's own names is a candidate, and every match is checked */
+    for (size_t i = 0; i < n_ent; i += 5)
+        changed[i] = 1;
+    prefilter_at(p, changed, 0.6, p->n);
+    prefilter_at(p, changed, cordon_default_threshold(CORDON_ALGORITHM_DEFAULT), p->n);
+    /* one entity in fifty: most customers are skipped */
+    memset(changed, 0, n_ent);
+    for (size_t i = 3; i < n_ent; i += 50)
+        changed[i] = 1;
+    prefilter_at(p, changed, cordon_default_threshold(CORDON_ALGORITHM_DEFAULT), p->n / 5);
+    free(changed);
+    free(p);
+}
+
+/* ---- runs -------------------------------------------------------------------------- */
+
+typedef struct pair {
+    char customer[16];
+    char entity[48];
+    double score;
+} pair;
+
+typedef struct pairs {
+    pair v[20000];
+    size_t n;
+} pairs;
+
+static int take_alert(void *ctx, const cordon_alert *a)
+{
+    pairs *ps = ctx;
+    if (ps->n == 20000)
+        return 1;
+    pair *x = &ps->v[ps->n++];
+    snprintf(x->customer, sizeof x->customer, "%s", a->customer);
+    snprintf(x->entity, sizeof x->entity, "%s", a->entity);
+    x->score = a->score;
+    return 0;
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    int c = strcmp(x->customer, y->customer);
+    return c ? c : strcmp(x->entity, y->entity);
+}
+
+static void same_pairs(pairs *a, pairs *b)
+{
+    qsort(a->v, a->n, sizeof *a->v, pair_cmp);
+    qsort(b->v, b->n, sizeof *b->v, pair_cmp);
+    if (a->n != b->n)
+        fail_msg("%zu alerts against %zu", a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        if (pair_cmp(&a->v[i], &b->v[i]) || a->v[i].score != b->v[i].score)
+            fail_msg("alert %zu: %s/%s %.4f against %s/%s %.4f", i, a->v[i].customer,
+                     a->v[i].entity, a->v[i].score, b->v[i].customer, b->v[i].entity,
+                     b->v[i].score);
+    }
+}
+
+/* What screening each customer against idx gives, keeping entities
+ * for which keep(id) holds. */
+static void direct(const people *p, const cordon_index *idx, bool (*keep)(const char *),
+                   pairs *out)
+{
+    cordon_screen_options o = {.limit = CORDON_SCREEN_MAX_LIMIT};
+    out->n = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        cordon_date dob;
+        cordon_query q = person_query(p, i, &dob);
+        cordon_result *r = NULL;
+        cordon_error err;
+        if (cordon_screen(idx, &q, &o, &r, &err) != 0)
+            continue;
+        for (size_t m = 0; m < r->n_matches; m++) {
+            if (keep && !keep(r->matches[m].id))
+                continue;
+            pair *x = &out->v[out->n++];
+            snprintf(x->customer, sizeof x->customer, "%s", p->id[i]);
+            snprintf(x->entity, sizeof x->entity, "%s", r->matches[m].id);
+            x->score = r->matches[m].score;
+        }
+        cordon_result_free(r);
+    }
+}
+
+static bool is_changed(const char *id)
+{
+    return !strcmp(id, "un_sc:CDi.001") || !strcmp(id, "un_sc:KPe.001") ||
+           !strcmp(id, "un_sc:QDi.999");
+}
+
+static void add_people(cordon_store *st, const people *p, cordon_monitor_add_stats *stats)
+{
+    cordon_customer *c = calloc(p->n, sizeof *c);
+    for (size_t i = 0; i < p->n; i++)
+        c[i] = (cordon_customer){.id = p->id[i], .name = p->name[i], .birth_date = p->dob[i],
+                                 .country = p->country[i]};
+    cordon_error err;
+    if (cordon_monitor_add(st, c, p->n, stats, &err)) {
+        for (size_t i = 0; i < p->n; i++)
+            if (cordon_customer_check(&c[i], NULL))
+                printf("bad: [%s] [%s] [%s]\n", p->name[i], p->dob[i], p->country[i]);
+        fail_msg("add: %s", err.message);
+    }
+    free(c);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_delta_equals_full(void **state)
+{
+    (void)state;
+    people *p = make_people(4);
+    char a_path[128], b_path[128];
+    snprintf(a_path, sizeof a_path, "%s", db_path("delta"));
+    snprintf(b_path, sizeof b_path, "%s", db_path("full"));
+    cordon_store *st = open_store(a_path);
+    cordon_monitor_add_stats as = {0};
+    add_people(st, p, &as);
+    assert_int_equal(as.added, p->n);
+    cordon_error err;
+    cordon_monitor_options o = {.threads = 2};
+    cordon_monitor_report rep;
+    pairs *got = calloc(1, sizeof *got), *want = calloc(1, sizeof *want);
+    assert_int_equal(cordon_monitor_run(st, old_idx, &o, take_alert, got, &rep, &err), 0);
+    assert_int_equal(rep.run, 1);
+    assert_string_equal(rep.previous, "");
+    assert_string_equal(rep.snapshot, cordon_index_hash(old_idx));
+    assert_int_equal(rep.customers, p->n);
+    assert_int_equal(rep.screened, p->n);
+    assert_int_equal(rep.entities_added, cordon_index_entity_count(old_idx));
+    assert_int_equal(rep.scanned, 0);
+    direct(p, old_idx, NULL, want);
+    assert_int_equal(rep.alerts, want->n);
+    same_pairs(got, want);
+    size_t first_alerts = got->n;
+    cordon_store_close(st);
+    copy_file(a_path, b_path);
+
+    /* the same index again: nothing to do */
+    st = open_store(a_path);
+    got->n = 0;
+    assert_int_equal(cordon_monitor_run(st, old_idx, &o, take_alert, got, &rep, &err), 0);
+    assert_int_equal(rep.run, 2);
+    assert_int_equal(rep.screened, 0);
+    assert_int_equal(rep.scanned, 0);
+    assert_int_equal(rep.alerts, 0);
+
+    /* the new version: a delta */
+    assert_int_equal(cordon_monitor_run(st, new_idx, &o, take_alert, got, &rep, &err), 0);
+    assert_int_equal(rep.run, 3);
+    assert_string_equal(rep.previous, cordon_index_hash(old_idx));
+    assert_int_equal(rep.screened, 0);
+    assert_int_equal(rep.entities_added, 1);
+    assert_int_equal(rep.entities_changed, 2);
+    assert_int_equal(rep.entities_removed, 1);
+    assert_int_equal(rep.scanned, p->n);
+    assert_true(rep.candidates > 0 && rep.candidates < p->n / 4);
+    printf("delta: %zu customers scanned, %zu candidates, %zu new alerts\n", rep.scanned,
+           rep.candidates, rep.alerts);
+    direct(p, new_idx, is_changed, want);
+    assert_true(want->n >= 3); /* Eric Badege, Komid, Marta Kowalska at least */
+    same_pairs(got, want);
+    cordon_audit_check chk;
+    assert_int_equal(cordon_audit_verify(st, &chk, &err), 0);
+    assert_int_equal(chk.records, p->n + rep.candidates);
+    cordon_store_close(st);
+
+    /* a full re-screen of the copy raises the same new alerts */
+    st = open_store(b_path);
+    pairs *full = calloc(1, sizeof *full);
+    cordon_monitor_options of = {.threads = 2, .full = 1};
+    assert_int_equal(cordon_monitor_run(st, new_idx, &of, take_alert, full, &rep, &err), 0);
+    assert_int_equal(rep.screened, p->n);
+    assert_int_equal(rep.scanned, 0);
+    /* removing CDi.002 and adding one entity moved every IDF a little:
+     * alerts on unchanged entities may differ only through that */
+    pairs *full_changed = calloc(1, sizeof *full_changed);
+    for (size_t i = 0; i < full->n; i++)
+        if (is_changed(full->v[i].entity))
+            full_changed->v[full_changed->n++] = full->v[i];
+    same_pairs(got, full_changed);
+    printf("full: %zu new alerts, %zu on changed entities (first run: %zu)\n", full->n,
+           full_changed->n, first_alerts);
+    cordon_store_close(st);
+    free(full);
+    free(full_changed);
+    free(got);
+    free(want);
+    free(p);
+}
+
+/* ---- alert memory -------------------------------------------------------------------- */
+
+typedef struct last_alert {
+    int64_t id;
+    char entity[48];
+    char customer[16];
+    int n;
+} last_alert;
+
+static int remember(void *ctx, const cordon_alert *a)
+{
+    last_alert *l = ctx;
+    l->id = a->id;
+    snprintf(l->entity, sizeof l->entity, "%s", a->entity);
+    snprintf(l->customer, sizeof l->customer, "%s", a->customer);
+    l->n++;
+    return 0;
+}
+
+typedef struct seen {
+    int status;
+    char note[128];
+    int n;
+} seen;
+
+static int see(void *ctx, const cordon_alert *a)
+{
+    seen *s = ctx;
+    s->status = (int)a->status;
+    snprintf(s->note, sizeof s->note, "%s", a->note ? a->note : "(none)");
+    s->n++;
+    return 0;
+}
+
+static int count_record(void *ctx, const cordon_audit_record *r)
+{
+    (void)r;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+static void test_alert_memory(void **state)
+{
+    (void)state;
+    cordon_store *st = open_store(db_path("memory"));
+    cordon_customer c[2] = {{.id = "K1", .name = "Korea Mining Development Trading Corporation",
+                             .schema = CORDON_SCHEMA_ORGANIZATION},
+                            {.id = "P1", .name = "Eric Badege", .birth_date = "1971"}};
+    cordon_error err;
+    assert_int_equal(cordon_monitor_add(st, c, 2, NULL, &err), 0);
+    last_alert l = {0};
+    cordon_monitor_report rep;
+    assert_int_equal(cordon_monitor_run(st, old_idx, NULL, remember, &l, &rep, &err), 0);
+    assert_int_equal(rep.alerts, 2);
+    int64_t k1 = 0, p1 = 0;
+    {
+        /* which alert is which */
+        cordon_alert_filter f = {.status = CORDON_ALERT_OPEN, .customer = "K1"};
+        last_alert a = {0};
+        assert_int_equal(cordon_alert_scan(st, &f, remember, &a, &err), 0);
+        assert_int_equal(a.n, 1);
+        assert_string_equal(a.entity, "un_sc:KPe.001");
+        k1 = a.id;
+        f.customer = "P1";
+        memset(&a, 0, sizeof a);
+        assert_int_equal(cordon_alert_scan(st, &f, remember, &a, &err), 0);
+        assert_int_equal(a.n, 1);
+        assert_string_equal(a.entity, "un_sc:CDi.001");
+        p1 = a.id;
+    }
+    assert_int_equal(cordon_alert_scan(st, NULL, NULL, NULL, &err), CORDON_EINVAL);
+
+    /* decisions */
+    assert_int_equal(cordon_alert_decide(st, k1, CORDON_ALERT_CLEARED, "different company: "
+                                         "registered in Seoul, checked 2026-03-02", "analyst-1",
+                                         &err),
+                     0);
+    assert_int_equal(cordon_alert_decide(st, p1, CORDON_ALERT_CONFIRMED, "same person", NULL,
+                                         &err),
+                     0);
+    assert_int_equal(cordon_alert_decide(st, 999, CORDON_ALERT_CLEARED, "x", NULL, &err),
+                     CORDON_ENOTFOUND);
+    assert_string_equal(err.message, "no alert 999");
+    assert_int_equal(cordon_alert_decide(st, k1, CORDON_ALERT_OPEN, "x", NULL, &err),
+                     CORDON_EINVAL);
+    assert_int_equal(cordon_alert_decide(st, k1, CORDON_ALERT_CLEARED, "", NULL, &err),
+                     CORDON_EINVAL);
+    seen s = {0};
+    cordon_alert_filter f = {.status = -1, .id = k1};
+    assert_int_equal(cordon_alert_scan(st, &f, see, &s, &err), 0);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.status, CORDON_ALERT_CLEARED);
+    assert_string_equal(s.note, "different company: registered in Seoul, checked 2026-03-02");
+
+    /* the same data and the same lists: the cleared alert does not come back */
+    l.n = 0;
+    assert_int_equal(cordon_monitor_run(st, old_idx, &(cordon_monitor_options){.full = 1},
+                                        remember, &l, &rep, &err),
+                     0);
+    assert_int_equal(rep.screened, 2);
+    assert_int_equal(rep.alerts, 0);
+    assert_int_equal(l.n, 0);
+
+    /* the entity's record changes (a new comment): the alert comes back */
+    assert_int_equal(cordon_monitor_run(st, new_idx, NULL, remember, &l, &rep, &err), 0);
+    assert_int_equal(rep.entities_changed, 2);
+    assert_int_equal(rep.alerts, 2); /* KPe.001 changed; CDi.001 renamed */
+    assert_int_equal(l.n, 2);
+    int64_t k1b = 0;
+    {
+        cordon_alert_filter g = {.status = CORDON_ALERT_OPEN, .customer = "K1"};
+        last_alert a = {0};
+        assert_int_equal(cordon_alert_scan(st, &g, remember, &a, &err), 0);
+        assert_int_equal(a.n, 1);
+        k1b = a.id;
+        assert_true(k1b > k1);
+    }
+    assert_int_equal(cordon_alert_decide(st, k1b, CORDON_ALERT_CLEARED, "still not them", NULL,
+                                         &err),
+                     0);
+    /* unchanged again: nothing */
+    assert_int_equal(cordon_monitor_run(st, new_idx, &(cordon_monitor_options){.full = 1},
+                                        remember, &l, &rep, &err),
+                     0);
+    assert_int_equal(rep.alerts, 0);
+
+    /* the customer's data changes: screened again, and alerted again */
+    cordon_monitor_add_stats as = {0};
+    c[0].country = "KP";
+    assert_int_equal(cordon_monitor_add(st, c, 2, &as, &err), 0);
+    assert_int_equal(as.changed, 1);
+    assert_int_equal(as.unchanged, 1);
+    l.n = 0;
+    assert_int_equal(cordon_monitor_run(st, new_idx, NULL, remember, &l, &rep, &err), 0);
+    assert_int_equal(rep.screened, 1);
+    assert_int_equal(rep.alerts, 1);
+    assert_string_equal(l.customer, "K1");
+    assert_string_equal(l.entity, "un_sc:KPe.001");
+
+    /* every decision is in the log, and the log holds */
+    cordon_audit_check chk;
+    assert_int_equal(cordon_audit_verify(st, &chk, &err), 0);
+    cordon_audit_filter af = {.kind = "decide"};
+    size_t decides = 0;
+    assert_int_equal(cordon_audit_scan(st, &af, count_record, &decides, &err), 0);
+    assert_int_equal(decides, 3);
+    cordon_store_close(st);
+}
+
+static void test_customer_checks(void **state)
+{
+    (void)state;
+    cordon_error err;
+    struct {
+        cordon_customer c;
+        int code;
+        const char *message;
+    } cases[] = {
+        {{.id = "", .name = "x"}, CORDON_EEMPTY, "customer has no id"},
+        {{.id = "A", .name = " "}, CORDON_EEMPTY, "customer \"A\": empty name"},
+        {{.id = "A", .name = "Ivan", .birth_date = "soon"}, CORDON_EDATE,
+         "customer \"A\": birth date \"soon\" is not a date"},
+        {{.id = "A", .name = "Ivan", .country = "Atlantis"}, CORDON_EINVAL,
+         "customer \"A\": unknown country \"Atlantis\""},
+        {{.id = "A", .name = "Ivan", .identifier = "#1"}, CORDON_EINVAL,
+         "customer \"A\": identifier \"#1\" has fewer than 3 letters or digits"},
+        {{.id = "A", .name = "\xc3\x28"}, CORDON_EUTF8, "customer \"A\": name is not valid UTF-8"},
+        {{.id = "A", .name = "Ivan", .schema = (cordon_schema)9}, CORDON_EINVAL,
+         "customer \"A\": unknown type"},
+        {{.id = "A", .name = "Ivan", .birth_date = "1970-01-02", .country = "Russia",
+          .identifier = "passport 12345"},
+         0, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cordon_error_clear(&err);
+        int rc = cordon_customer_check(&cases[i].c, &err);
+        if (rc != cases[i].code || strcmp(err.message, cases[i].message))
+            fail_msg("case %zu: %d \"%s\"", i, rc, err.message);
+    }
+    /* a bad customer fails the whole add */
+    cordon_store *st = open_store(db_path("checks"));
+    cordon_customer two[2] = {{.id = "A", .name = "Ivan"}, {.id = "B", .name = ""}};
+    assert_int_equal(cordon_monitor_add(st, two, 2, NULL, &err), CORDON_EEMPTY);
+    cordon_monitor_add_stats s = {0};
+    assert_int_equal(cordon_monitor_add(st, two, 1, &s, &err), 0);
+    assert_int_equal(s.added, 1);
+    /* blanks count as absent: re-adding with blank fields changes nothing */
+    two[0].birth_date = " ";
+    assert_int_equal(cordon_monitor_add(st, two, 1, &s, &err), 0);
+    assert_int_equal(s.unchanged, 1);
+    assert_int_equal(cordon_monitor_run(NULL, old_idx, NULL, NULL, NULL, NULL, &err),
+                     CORDON_EINVAL);
+    assert_int_equal(cordon_monitor_run(st, old_idx, &(cordon_monitor_options){.threshold = 2},
+                                        NULL, NULL, NULL, &err),
+                     CORDON_EINVAL);
+    cordon_store_close(st);
+    cordon_alert_status as;
+    assert_int_equal(cordon_alert_status_parse("clear", 5, &as), 0);
+    assert_int_equal(as, CORDON_ALERT_CLEARED);
+    assert_int_equal(cordon_alert_status_parse("Confirmed", 9, &as), 0);
+    assert_int_equal(as, CORDON_ALERT_CONFIRMED);
+    assert_int_equal(cordon_alert_status_parse("maybe", 5, &as), CORDON_ENOTFOUND);
+    assert_string_equal(cordon_alert_status_name(CORDON_ALERT_OPEN), "open");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_signatures),
+        cmocka_unit_test(test_prefilter_is_sound),
+        cmocka_unit_test(test_delta_equals_full),
+        cmocka_unit_test(test_alert_memory),
+        cmocka_unit_test(test_customer_checks),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
