@@ -37,9 +37,9 @@ static int u32_push(u32vec *a, uint32_t x)
     return 0;
 }
 
-#define TB_FORMS 8
-#define TB_PHON 4
-#define TB_LOOSE 4
+#define TB_FORMS CX_TERM_FORMS
+#define TB_PHON CX_TERM_PHON
+#define TB_LOOSE CX_TERM_LOOSE
 
 typedef struct term_b {
     uint32_t text;
@@ -667,24 +667,26 @@ static int build_terms(builder *b)
     }
     for (size_t t = 0; t < nt && !rc; t++) {
         term_b *tb = &b->terms[t];
-        cx_term r = {.text = tb->text, .df = tb->df, .flags = tb->flags,
-                     .post = (uint32_t)(post_base + start[t]),
-                     .n_post = start[t + 1] - start[t],
-                     .idf = cordon__idf(tb->df, b->n_indexed)};
-        r.forms = (uint32_t)b->u32.n;
-        r.n_forms = tb->n_forms;
-        for (size_t f = 0; f < tb->n_forms && !rc; f++)
-            rc = u32_push(&b->u32, tb->forms[f]);
-        r.phon = (uint32_t)b->u32.n;
-        r.n_phon = tb->n_phon;
-        for (size_t p = 0; p < tb->n_phon && !rc; p++)
-            rc = u32_push(&b->u32, tb->phon[p]);
+        cx_term r;
+        memset(&r, 0, sizeof r);
+        r.text = tb->text;
+        r.df = tb->df;
+        r.flags = (uint16_t)tb->flags;
+        r.post = (uint32_t)(post_base + start[t]);
+        r.n_post = start[t + 1] - start[t];
+        r.idf = cordon__idf(tb->df, b->n_indexed);
         if (tb->flags & CX_TERM_PAIR)
             tb->n_loose = 0;
-        r.loose = (uint32_t)b->u32.n;
+        size_t k = 0;
+        for (size_t f = 0; f < tb->n_forms; f++)
+            r.keys[k++] = tb->forms[f];
+        for (size_t p = 0; p < tb->n_phon; p++)
+            r.keys[k++] = tb->phon[p];
+        for (size_t p = 0; p < tb->n_loose; p++)
+            r.keys[k++] = tb->loose[p];
+        r.n_forms = tb->n_forms;
+        r.n_phon = tb->n_phon;
         r.n_loose = tb->n_loose;
-        for (size_t p = 0; p < tb->n_loose && !rc; p++)
-            rc = u32_push(&b->u32, tb->loose[p]);
         if (!rc)
             rc = sec_put(b, CX_SEC_TERMS, &r, sizeof r);
         /* lookup tables */

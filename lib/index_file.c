@@ -127,10 +127,12 @@ static int check_records(const cordon_index *idx, const char *origin, cordon_err
     }
     for (uint32_t i = 0; i < m->n_terms; i++) {
         const cx_term *t = &idx->terms[i];
-        if (!t->text || !str_ok(idx, t->text) || check_strlist(idx, t->forms, t->n_forms) ||
-            t->n_forms == 0 || t->n_forms > 8 || t->n_phon > 4 || t->n_loose > 4 ||
-            check_strlist(idx, t->phon, t->n_phon) || check_strlist(idx, t->loose, t->n_loose) ||
-            !in_range(t->post, t->n_post, idx->n_u32))
+        bool ok = t->text && str_ok(idx, t->text) && t->n_forms >= 1 &&
+                  t->n_forms <= CX_TERM_FORMS && t->n_phon <= CX_TERM_PHON &&
+                  t->n_loose <= CX_TERM_LOOSE && in_range(t->post, t->n_post, idx->n_u32);
+        for (size_t k = 0; ok && k < (size_t)t->n_forms + t->n_phon + t->n_loose; k++)
+            ok = str_ok(idx, t->keys[k]);
+        if (!ok)
             return BAD("term record %u is damaged", i);
     }
     for (uint32_t i = 0; i < m->n_entities; i++)

@@ -135,15 +135,22 @@ enum {
     CX_TERM_NONLATIN = 1u << 1 /* seen written in a non-Latin script */
 };
 
+#define CX_TERM_FORMS 6
+#define CX_TERM_PHON 3
+#define CX_TERM_LOOSE 3
+#define CX_TERM_KEYS (CX_TERM_FORMS + CX_TERM_PHON + CX_TERM_LOOSE)
+
+/* A term keeps its keys inline (string offsets: n_forms forms, forms[0]
+ * == text, then n_phon Double Metaphone keys, then n_loose loose keys),
+ * so relating a query token to it reads one record. */
 typedef struct cx_term {
     uint32_t text;
     uint32_t df;        /* names containing it */
-    uint32_t forms, n_forms;   /* string list in U32; forms[0] == text */
-    uint32_t phon, n_phon;     /* string list in U32 */
-    uint32_t loose, n_loose;   /* string list in U32 */
     uint32_t post, n_post;     /* sorted name ids in U32 */
     float idf;          /* in [0,1] */
-    uint32_t flags;
+    uint16_t flags;
+    uint8_t n_forms, n_phon, n_loose, reserved[3];
+    uint32_t keys[CX_TERM_KEYS];
 } cx_term;
 
 /* One slot of a string-keyed open-addressing table: `key` is a string
@@ -259,8 +266,8 @@ typedef struct cx_params {
     float fuzzy_k4, fuzzy_k6, fuzzy_k; /* Jaro-Winkler loss multiplier by length */
     float fuzzy_cap;
     float phon_base, phon_k, phon_cap, phon_min_jw;
-    float loose_base, loose_max; /* a non-Latin query token against a listed one */
-    float loose_rev;             /* a Latin query token against a non-Latin listed one */
+    float loose_base, loose_jw;  /* a non-Latin query token against a listed one */
+    float loose_rev;             /* factor for a Latin query against a non-Latin name */
 } cx_params;
 const cx_params *cordon__params(void);
 
@@ -293,6 +300,9 @@ const char *cordon__method_name(int method);
  * phonetic keys, or equal loose keys. */
 float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method);
 
+/* Similarity of two tokens whose loose keys are equal (0: no evidence,
+ * both Latin). */
+float cordon__loose_sim(const cx_tokview *q, const char *listed_text, int listed_nonlatin);
 /* Fills a view of an analysed token (a JOINED one keeps its forms only). */
 void cordon__token_view(const cordon_name_token *tk, cx_tokview *v);
 /* Fills a view of index term t. */
@@ -332,6 +342,7 @@ typedef struct cx_query {
     float *rel_sim;
     uint8_t *rel_method;
     size_t n_rel, cap_rel;
+    size_t sim_cap;               /* entries of rel_sim and rel_method */
     uint32_t *rel_tab;            /* open addressing: term -> row + 1 */
     size_t rel_tab_cap;
 } cx_query;
@@ -376,11 +387,12 @@ long cordon__query_row(const cx_query *q, uint32_t t);
  * it (idx NULL: the listed token is not in an index). */
 float cordon__slot_sim(const cx_slot_q *s, const cx_tokview *l, int *method);
 
-/* Candidate names that can reach `floor` (a name-score bound), and the
- * names of index whose score bound is below it are skipped. Appends name
- * ids to *out (malloc'd); returns count or a negative code. */
+/* Candidate names that can reach `floor` (a bound on the name score):
+ * names whose bound is below it are skipped. *out points into this
+ * thread's scratch, valid until its next retrieval; returns the count or
+ * a negative code. */
 long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor,
-                      uint32_t **out);
+                      const uint32_t **out);
 
 /* Name score in [0,1] of a listed token sequence against the query,
  * filling al (may be NULL). */

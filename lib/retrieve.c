@@ -31,6 +31,160 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- per-thread scratch ---------------------------------------------------- */
+
+/* One tok_rel: a related term of one query token, at the best similarity
+ * any slot covering the token gives it. */
+typedef struct tok_rel {
+    uint32_t term;
+    float sim;
+} tok_rel;
+
+/* Buffers a thread keeps from query to query, so that screening does
+ * not allocate and free (and make the allocator return pages to the
+ * kernel) on every call. */
+typedef struct scratch {
+    size_t cap;
+    uint32_t epoch;
+    uint32_t *stamp; /* name -> epoch it was last seen in */
+    uint64_t *mask;  /* name -> query tokens it matched */
+    float *acc;      /* name -> bound on the query weight it matched */
+    uint32_t *cand;  /* candidates, up to one per name */
+    /* related-term rows handed back by the last query */
+    uint32_t *term, *tab;
+    uint64_t *done;
+    float *sim;
+    uint8_t *method;
+    size_t cap_rel, sim_cap, tab_cap;
+    /* retrieval temporaries */
+    tok_rel *rel, *sorted;
+    uint16_t *bucket;
+    size_t rel_cap, sorted_cap, bucket_cap;
+} scratch;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_key_ok;
+
+static void scratch_free(void *p)
+{
+    scratch *s = p;
+    if (!s)
+        return;
+    free(s->stamp);
+    free(s->mask);
+    free(s->acc);
+    free(s->cand);
+    free(s->term);
+    free(s->tab);
+    free(s->done);
+    free(s->sim);
+    free(s->method);
+    free(s->rel);
+    free(s->sorted);
+    free(s->bucket);
+    free(s);
+}
+
+static void scratch_init(void) { scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0; }
+
+static scratch *scratch_self(void)
+{
+    pthread_once(&scratch_once, scratch_init);
+    if (!scratch_key_ok)
+        return NULL;
+    scratch *s = pthread_getspecific(scratch_key);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s || pthread_setspecific(scratch_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+/* The scratch with per-name arrays for n names and a fresh epoch. */
+static scratch *scratch_names(size_t n)
+{
+    scratch *s = scratch_self();
+    if (!s)
+        return NULL;
+    if (s->cap < n) {
+        uint32_t *st = calloc(n, sizeof *st);
+        uint64_t *mk = malloc(n * sizeof *mk);
+        float *ac = malloc(n * sizeof *ac);
+        uint32_t *cd = malloc(n * sizeof *cd);
+        if (!st || !mk || !ac || !cd) {
+            free(st);
+            free(mk);
+            free(ac);
+            free(cd);
+            return NULL;
+        }
+        free(s->stamp);
+        free(s->mask);
+        free(s->acc);
+        free(s->cand);
+        s->stamp = st;
+        s->mask = mk;
+        s->acc = ac;
+        s->cand = cd;
+        s->cap = n;
+        s->epoch = 0;
+    }
+    if (++s->epoch == 0) {
+        memset(s->stamp, 0, s->cap * sizeof *s->stamp);
+        s->epoch = 1;
+    }
+    return s;
+}
+
+/* Moves the thread's recycled row buffers into a new query. */
+static void rows_take(cx_query *q)
+{
+    scratch *s = scratch_self();
+    if (!s || !s->term)
+        return;
+    q->rel_term = s->term;
+    q->rel_done = s->done;
+    q->rel_sim = s->sim;
+    q->rel_method = s->method;
+    q->rel_tab = s->tab;
+    q->cap_rel = s->cap_rel;
+    q->sim_cap = s->sim_cap;
+    q->rel_tab_cap = s->tab_cap;
+    s->term = NULL;
+    s->done = NULL;
+    s->sim = NULL;
+    s->method = NULL;
+    s->tab = NULL;
+    memset(q->rel_tab, 0, q->rel_tab_cap * sizeof *q->rel_tab);
+}
+
+/* Hands a finished query's row buffers back to the thread (or frees
+ * them when it already holds some). */
+static void rows_give(cx_query *q)
+{
+    scratch *s = scratch_self();
+    if (s && !s->term && q->rel_term && q->rel_done && q->rel_sim && q->rel_method && q->rel_tab) {
+        s->term = q->rel_term;
+        s->done = q->rel_done;
+        s->sim = q->rel_sim;
+        s->method = q->rel_method;
+        s->tab = q->rel_tab;
+        s->cap_rel = q->cap_rel;
+        s->sim_cap = q->sim_cap;
+        s->tab_cap = q->rel_tab_cap;
+        return;
+    }
+    free(q->rel_term);
+    free(q->rel_done);
+    free(q->rel_sim);
+    free(q->rel_method);
+    free(q->rel_tab);
+}
+
 /* ---- related terms ------------------------------------------------------- */
 
 long cordon__query_row(const cx_query *q, uint32_t t)
@@ -47,41 +201,50 @@ long cordon__query_row(const cx_query *q, uint32_t t)
     }
 }
 
+/* Grows a buffer to hold at least `need` items of `size` bytes. */
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    void *n = realloc(*p, c * size);
+    if (!n)
+        return CORDON_ENOMEM;
+    *p = n;
+    *cap = c;
+    return 0;
+}
+
 static int rel_grow(cx_query *q)
 {
     size_t ns = q->n_slots ? q->n_slots : 1;
-    size_t cap = q->cap_rel ? q->cap_rel * 2 : 64;
-    uint32_t *term = realloc(q->rel_term, cap * sizeof *term);
-    if (!term)
+    size_t cap = q->cap_rel ? q->cap_rel * 2 : 256, c1 = q->cap_rel, c2 = q->cap_rel;
+    size_t sc = q->sim_cap, mc = q->sim_cap;
+    if (grow((void **)&q->rel_term, &c1, cap, sizeof *q->rel_term) ||
+        grow((void **)&q->rel_done, &c2, cap, sizeof *q->rel_done) ||
+        grow((void **)&q->rel_sim, &sc, cap * ns, sizeof *q->rel_sim) ||
+        grow((void **)&q->rel_method, &mc, cap * ns, 1))
         return CORDON_ENOMEM;
-    q->rel_term = term;
-    uint64_t *done = realloc(q->rel_done, cap * sizeof *done);
-    if (!done)
-        return CORDON_ENOMEM;
-    q->rel_done = done;
-    float *sim = realloc(q->rel_sim, cap * ns * sizeof *sim);
-    if (!sim)
-        return CORDON_ENOMEM;
-    q->rel_sim = sim;
-    uint8_t *method = realloc(q->rel_method, cap * ns);
-    if (!method)
-        return CORDON_ENOMEM;
-    q->rel_method = method;
-    q->cap_rel = cap;
+    q->cap_rel = c1 < c2 ? c1 : c2;
+    q->sim_cap = sc < mc ? sc : mc;
     /* rehash at load <= 1/2 */
-    size_t tcap = cap * 2;
-    uint32_t *tab = calloc(tcap, sizeof *tab);
-    if (!tab)
-        return CORDON_ENOMEM;
-    for (size_t r = 0; r < q->n_rel; r++) {
-        size_t p = (q->rel_term[r] * 2654435761u) & (tcap - 1);
-        while (tab[p])
-            p = (p + 1) & (tcap - 1);
-        tab[p] = (uint32_t)r + 1;
+    size_t tcap = q->cap_rel * 2;
+    if (tcap > q->rel_tab_cap) {
+        uint32_t *tab = realloc(q->rel_tab, tcap * sizeof *tab);
+        if (!tab)
+            return CORDON_ENOMEM;
+        q->rel_tab = tab;
+        q->rel_tab_cap = tcap;
     }
-    free(q->rel_tab);
-    q->rel_tab = tab;
-    q->rel_tab_cap = tcap;
+    memset(q->rel_tab, 0, q->rel_tab_cap * sizeof *q->rel_tab);
+    for (size_t r = 0; r < q->n_rel; r++) {
+        size_t p = (q->rel_term[r] * 2654435761u) & (q->rel_tab_cap - 1);
+        while (q->rel_tab[p])
+            p = (p + 1) & (q->rel_tab_cap - 1);
+        q->rel_tab[p] = (uint32_t)r + 1;
+    }
     return 0;
 }
 
@@ -90,7 +253,7 @@ static long rel_row(cx_query *q, uint32_t t)
     long r = cordon__query_row(q, t);
     if (r >= 0)
         return r;
-    if (q->n_rel == q->cap_rel && rel_grow(q))
+    if ((q->n_rel == q->cap_rel || (q->n_rel + 1) * q->n_slots > q->sim_cap) && rel_grow(q))
         return -1;
     size_t row = q->n_rel++;
     q->rel_term[row] = t;
@@ -140,6 +303,34 @@ static int relate(cx_query *q, const cordon_index *idx, size_t s, uint32_t t)
     return 0;
 }
 
+/* A term met by loose key alone: its similarity needs only its text, not
+ * the whole term. Terms this slot met otherwise already have their full
+ * similarity, which includes the loose one. */
+static int relate_loose(cx_query *q, const cordon_index *idx, size_t s, const cx_slot *slot)
+{
+    if (!slot)
+        return 0;
+    const uint32_t *v = cx_slot_values(idx, slot);
+    const cx_slot_q *sl = &q->slots[s];
+    for (uint32_t i = 0; i < slot->val_len; i++) {
+        uint32_t t = v[i];
+        if (t >= idx->meta->n_terms)
+            continue;
+        long r = rel_row(q, t);
+        if (r < 0)
+            return CORDON_ENOMEM;
+        if (q->rel_done[r] >> s & 1)
+            continue;
+        q->rel_done[r] |= 1ull << s;
+        /* the table holds non-Latin terms only for Latin queries */
+        float sim = cordon__loose_sim(&sl->view, idx->strings + idx->terms[t].text, 1);
+        q->rel_sim[(size_t)r * q->n_slots + s] = sim;
+        q->rel_method[(size_t)r * q->n_slots + s] = CX_SIM_LOOSE;
+        q->slots[s].n_post += idx->terms[t].n_post;
+    }
+    return 0;
+}
+
 static int relate_list(cx_query *q, const cordon_index *idx, size_t s, const uint32_t *v,
                        uint32_t n)
 {
@@ -176,7 +367,7 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
         size_t fl = strlen(form);
         rc = relate_values(q, idx, s,
                            cordon__index_lookup(idx, idx->tab_form, m->tab_form_cap, form, fl));
-        if (rc || f >= 4 || fl < 3 || fl > 120)
+        if (rc || f >= 4 || fl < 3 || fl > 120 || sl->view.nofuzzy)
             continue;
         for (const char *c = form; *c; c++)
             if (*c >= '0' && *c <= '9')
@@ -206,8 +397,8 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
         size_t kl = strlen(key);
         /* loose keys count across scripts only (score.c) */
         if (kl >= 2)
-            rc = relate_values(q, idx, s,
-                               sl->view.nonlatin
+            rc = relate_loose(q, idx, s,
+                              sl->view.nonlatin
                                    ? cordon__index_lookup(idx, idx->tab_loose, m->tab_loose_cap,
                                                           key, kl)
                                    : cordon__index_lookup(idx, idx->tab_loose_nl,
@@ -305,6 +496,7 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_anal
         s->first = (uint8_t)first;
         s->n = (uint8_t)tk->n_parts;
         cordon__token_view(tk, &s->view);
+        s->view.nofuzzy = 1; /* joined slots meet by their forms only */
         s->retrievable = 1;
     }
     for (size_t i = 0; i + 1 < q->n_tok && q->n_slots < CX_MAX_SLOTS; i++) {
@@ -323,10 +515,12 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_anal
         s->view.text = s->joined;
         s->view.forms[0] = s->joined;
         s->view.n_forms = 1;
+        s->view.nofuzzy = 1;
         s->retrievable = 1;
     }
     int rc = 0;
     if (idx) {
+        rows_take(q);
         for (size_t s = 0; s < q->n_slots && !rc; s++)
             if (q->slots[s].retrievable)
                 rc = relate_all(q, idx, s);
@@ -342,9 +536,11 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_anal
             float best = 0.0f;
             for (size_t r = 0; r < q->n_rel; r++) {
                 float sim = q->rel_sim[r * q->n_slots + i];
-                const cx_term *t = &idx->terms[q->rel_term[r]];
-                if (sim <= 0.0f || (t->flags & CX_TERM_PAIR) ||
+                if (sim <= 0.0f || sim < best ||
                     q->rel_method[r * q->n_slots + i] == CX_SIM_INITIAL)
+                    continue;
+                const cx_term *t = &idx->terms[q->rel_term[r]];
+                if (t->flags & CX_TERM_PAIR)
                     continue;
                 if (sim > best || (sim == best && t->idf < idf)) {
                     best = sim;
@@ -375,141 +571,98 @@ void cordon__query_free(cx_query *q)
 {
     if (!q)
         return;
-    free(q->rel_term);
-    free(q->rel_done);
-    free(q->rel_sim);
-    free(q->rel_method);
-    free(q->rel_tab);
+    rows_give(q);
     cordon_name_analysis_free(q->an);
     memset(q, 0, sizeof *q);
 }
 
-/* ---- per-thread scratch ---------------------------------------------------- */
-
-typedef struct scratch {
-    size_t cap;
-    uint32_t epoch;
-    uint32_t *stamp; /* name -> epoch it was last seen in */
-    uint64_t *mask;  /* name -> query tokens it matched */
-    float *acc;      /* name -> bound on the query weight it matched */
-} scratch;
-
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-static int scratch_key_ok;
-
-static void scratch_free(void *p)
-{
-    scratch *s = p;
-    if (!s)
-        return;
-    free(s->stamp);
-    free(s->mask);
-    free(s->acc);
-    free(s);
-}
-
-static void scratch_init(void) { scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0; }
-
-static scratch *scratch_get(size_t n)
-{
-    pthread_once(&scratch_once, scratch_init);
-    if (!scratch_key_ok)
-        return NULL;
-    scratch *s = pthread_getspecific(scratch_key);
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s || pthread_setspecific(scratch_key, s) != 0) {
-            free(s);
-            return NULL;
-        }
-    }
-    if (s->cap < n) {
-        uint32_t *st = calloc(n, sizeof *st);
-        uint64_t *mk = malloc(n * sizeof *mk);
-        float *ac = malloc(n * sizeof *ac);
-        if (!st || !mk || !ac) {
-            free(st);
-            free(mk);
-            free(ac);
-            return NULL;
-        }
-        free(s->stamp);
-        free(s->mask);
-        free(s->acc);
-        s->stamp = st;
-        s->mask = mk;
-        s->acc = ac;
-        s->cap = n;
-        s->epoch = 0;
-    }
-    if (++s->epoch == 0) {
-        memset(s->stamp, 0, s->cap * sizeof *s->stamp);
-        s->epoch = 1;
-    }
-    return s;
-}
-
 /* ---- retrieval ------------------------------------------------------------------ */
-
-/* One related term of one query token: the best similarity any slot
- * covering the token gives it. */
-typedef struct tok_rel {
-    uint32_t term;
-    float sim;
-} tok_rel;
-
-static int by_sim_desc(const void *pa, const void *pb)
-{
-    const tok_rel *a = pa, *b = pb;
-    if (a->sim != b->sim)
-        return a->sim > b->sim ? -1 : 1;
-    return a->term < b->term ? -1 : a->term > b->term;
-}
 
 /* Past this many candidates from the essential tokens, the postings of
  * the others are read too, to learn exactly which tokens each candidate
  * matched (cheaper than scoring them all). */
 #define REFINE_AT 48
 
-long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor, uint32_t **out)
+long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor,
+                      const uint32_t **out)
 {
     *out = NULL;
     size_t nt = q->n_tok;
     if (nt == 0 || q->W <= 0.0f)
         return 0;
-    /* per token: its related terms, best similarity first */
-    size_t total = 0;
-    for (size_t r = 0; r < q->n_rel; r++)
-        for (size_t s = 0; s < q->n_slots; s++)
-            if (q->rel_sim[r * q->n_slots + s] > 0.0f)
-                total += q->slots[s].n;
-    tok_rel *rel = malloc((total ? total : 1) * sizeof *rel);
-    size_t start[CX_MAX_QTOK + 1] = {0};
-    if (!rel)
+    scratch *sc = scratch_names(idx->meta->n_names);
+    if (!sc)
         return CORDON_ENOMEM;
+    /* Per token: its related terms, best similarity first. Similarities
+     * are bucketed (counting sort, 64 steps) and each is counted at the
+     * top of its bucket, which keeps the bound an upper bound. */
+    enum { NB = 64 };
+    const size_t nr = q->n_rel, ns = q->n_slots;
+    if (grow((void **)&sc->rel, &sc->rel_cap, nr * nt + 1, sizeof *sc->rel) ||
+        grow((void **)&sc->bucket, &sc->bucket_cap, nr * nt + 1, sizeof *sc->bucket) ||
+        grow((void **)&sc->sorted, &sc->sorted_cap, nr * nt + 1, sizeof *sc->sorted))
+        return CORDON_ENOMEM;
+    tok_rel *rel = sc->rel, *sorted = sc->sorted;
+    uint16_t *bucket = sc->bucket;
+    memset(bucket, 0, nr * nt * sizeof *bucket);
+    size_t start[CX_MAX_QTOK + 1] = {0};
     uint64_t cost[CX_MAX_QTOK] = {0};
     bool retrievable[CX_MAX_QTOK] = {0};
     {
-        size_t o = 0;
+        size_t count[CX_MAX_QTOK][NB];
+        memset(count, 0, nt * sizeof count[0]);
+        float best[CX_MAX_QTOK];
+        for (size_t r = 0; r < nr; r++) {
+            const float *row = q->rel_sim + r * ns;
+            memset(best, 0, nt * sizeof *best);
+            for (size_t sidx = 0; sidx < ns; sidx++) {
+                float v = row[sidx];
+                if (v <= 0.0f)
+                    continue;
+                const cx_slot_q *sl = &q->slots[sidx];
+                for (size_t i = sl->first; i < (size_t)sl->first + sl->n; i++)
+                    if (v > best[i])
+                        best[i] = v;
+            }
+            uint32_t n_post = 0;
+            for (size_t i = 0; i < nt; i++) {
+                if (best[i] <= 0.0f)
+                    continue;
+                int bk = (int)((1.0f - best[i]) * (NB - 1));
+                if (bk < 0)
+                    bk = 0;
+                if (bk >= NB)
+                    bk = NB - 1;
+                rel[i * nr + r] = (tok_rel){q->rel_term[r], best[i]};
+                bucket[i * nr + r] = (uint16_t)(bk + 1);
+                count[i][bk]++;
+                if (!n_post)
+                    n_post = idx->terms[q->rel_term[r]].n_post;
+                cost[i] += n_post;
+            }
+        }
+        /* lay out token by token, buckets in order */
+        size_t o = 0, pos[CX_MAX_QTOK][NB];
         for (size_t i = 0; i < nt; i++) {
             start[i] = o;
-            for (size_t r = 0; r < q->n_rel; r++) {
-                float best = 0.0f;
-                for (size_t s = 0; s < q->n_slots; s++) {
-                    const cx_slot_q *sl = &q->slots[s];
-                    float v = q->rel_sim[r * q->n_slots + s];
-                    if (v > best && i >= sl->first && i < (size_t)sl->first + sl->n)
-                        best = v;
-                }
-                if (best > 0.0f) {
-                    rel[o++] = (tok_rel){q->rel_term[r], best};
-                    cost[i] += idx->terms[q->rel_term[r]].n_post;
-                }
+            for (int k = 0; k < NB; k++) {
+                pos[i][k] = o;
+                o += count[i][k];
             }
-            qsort(rel + start[i], o - start[i], sizeof *rel, by_sim_desc);
         }
         start[nt] = o;
+        for (size_t i = 0; i < nt; i++)
+            for (size_t r = 0; r < nr; r++) {
+                uint16_t bk = bucket[i * nr + r];
+                if (!bk)
+                    continue;
+                tok_rel tr = rel[i * nr + r];
+                /* the top of the bucket: never below the true similarity */
+                float top = 1.0f - (float)(bk - 1) / (float)(NB - 1);
+                tr.sim = top > tr.sim ? top : tr.sim;
+                sorted[pos[i][bk - 1]++] = tr;
+            }
+        rel = sorted;
     }
     for (size_t s = 0; s < q->n_slots; s++)
         if (q->slots[s].retrievable)
@@ -549,17 +702,8 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor, u
         ne_mask = 0;
         w_ne = 0.0f;
     }
-    scratch *sc = scratch_get(idx->meta->n_names);
-    if (!sc) {
-        free(rel);
-        return CORDON_ENOMEM;
-    }
-    size_t cap = 256, n = 0;
-    uint32_t *cand = malloc(cap * sizeof *cand);
-    if (!cand) {
-        free(rel);
-        return CORDON_ENOMEM;
-    }
+    uint32_t *cand = sc->cand;
+    size_t n = 0;
     const uint32_t ep = sc->epoch;
     const uint32_t n_names = idx->meta->n_names;
     /* Essential tokens admit candidates. A token's terms come best first,
@@ -580,17 +724,7 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor, u
                     sc->stamp[nm] = ep;
                     sc->mask[nm] = bit;
                     sc->acc[nm] = gain;
-                    if (n == cap) {
-                        uint32_t *c2 = realloc(cand, cap * 2 * sizeof *c2);
-                        if (!c2) {
-                            free(cand);
-                            free(rel);
-                            return CORDON_ENOMEM;
-                        }
-                        cand = c2;
-                        cap *= 2;
-                    }
-                    cand[n++] = nm;
+                    cand[n++] = nm; /* at most one per name */
                 } else if (!(sc->mask[nm] & bit)) {
                     sc->mask[nm] |= bit;
                     sc->acc[nm] += gain;
@@ -621,7 +755,6 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor, u
         }
         slack = w_fixed;
     }
-    free(rel);
     /* keep names whose bound reaches the floor */
     size_t kept = 0;
     for (size_t k = 0; k < n; k++)

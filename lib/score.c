@@ -23,7 +23,7 @@
 
 /* Defaults, chosen with bench/bench_accuracy.c (docs/SCORING.md). */
 static const cx_params defaults = {
-    .alpha = 0.5f,
+    .alpha = 0.65f,
     .sim_romanized = 0.95f,
     .sim_initial = 0.85f,
     .sim_listed_initial = 0.6f,
@@ -36,11 +36,11 @@ static const cx_params defaults = {
     .phon_k = 0.4f,
     .phon_cap = 0.9f,
     .phon_min_jw = 0.6f,
-    .loose_base = 0.78f, /* loose keys equal across scripts ... */
-    .loose_max = 0.90f,  /* ... plus up to this with spelling agreement */
+    .loose_base = 0.74f, /* loose keys equal, the query in another script, */
+    .loose_jw = 0.12f,   /* plus this much of the spelling's Jaro-Winkler */
     /* A Latin query against a name the list wrote in another script:
      * its romanized forms already met; a loose key alone says little. */
-    .loose_rev = 0.60f,
+    .loose_rev = 0.75f, /* (a factor) */
 };
 
 #ifdef CX_TUNE
@@ -63,7 +63,7 @@ static void tune_load(void)
 #define T(f) tune_one(#f, &tuned.f)
     T(alpha); T(sim_romanized); T(sim_initial); T(sim_listed_initial); T(sim_joined);
     T(fuzzy_k4); T(fuzzy_k6); T(fuzzy_k); T(fuzzy_cap); T(phon_base); T(phon_k); T(phon_cap);
-    T(phon_min_jw); T(loose_base); T(loose_max); T(loose_rev);
+    T(phon_min_jw); T(loose_base); T(loose_jw); T(loose_rev);
 #undef T
 }
 
@@ -80,8 +80,6 @@ const cx_params *cordon__params(void) { return &defaults; }
 #define SIM_ROMANIZED (P->sim_romanized)
 #define SIM_INITIAL (P->sim_initial)
 #define SIM_JOINED (P->sim_joined)
-#define SIM_LOOSE_BASE (P->loose_base)
-#define SIM_LOOSE_MAX (P->loose_max)
 #define FUZZY_FORMS 4
 
 const char *cordon__method_name(int method)
@@ -130,15 +128,16 @@ void cordon__term_view(const cordon_index *idx, uint32_t t, cx_tokview *v)
     const cx_term *term = &idx->terms[t];
     v->text = idx->strings + term->text;
     v->nofuzzy = (term->flags & CX_TERM_PAIR) != 0;
-    v->n_forms = term->n_forms > 8 ? 8 : term->n_forms;
+    const uint32_t *k = term->keys;
+    v->n_forms = term->n_forms;
     for (size_t i = 0; i < v->n_forms; i++)
-        v->forms[i] = idx->strings + idx->u32[term->forms + i];
-    v->n_phon = term->n_phon > 4 ? 4 : term->n_phon;
+        v->forms[i] = idx->strings + *k++;
+    v->n_phon = term->n_phon;
     for (size_t i = 0; i < v->n_phon; i++)
-        v->phon[i] = idx->strings + idx->u32[term->phon + i];
-    v->n_loose = term->n_loose > 4 ? 4 : term->n_loose;
+        v->phon[i] = idx->strings + *k++;
+    v->n_loose = term->n_loose;
     for (size_t i = 0; i < v->n_loose; i++)
-        v->loose[i] = idx->strings + idx->u32[term->loose + i];
+        v->loose[i] = idx->strings + *k++;
     v->nonlatin = (term->flags & CX_TERM_NONLATIN) != 0;
 }
 
@@ -218,33 +217,39 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
             }
         }
     /* Loose consonant keys: how transcriptions through another script
-     * meet ("chen"/"jong" both SN). Strong evidence only when one side
-     * was written in another script. */
-    if (best < SIM_LOOSE_MAX && (q->nonlatin || l->nonlatin))
+     * meet ("chen"/"jong" both SN). Evidence only when one side was
+     * written in another script, and one fixed similarity (retrieve.c
+     * assigns it straight from the key table, without reading the term). */
+    if (best < P->loose_base + P->loose_jw && (q->nonlatin || l->nonlatin))
         for (size_t i = 0; i < q->n_loose; i++)
-            for (size_t j = 0; j < l->n_loose; j++) {
-                if (strlen(q->loose[i]) < 2 || strcmp(q->loose[i], l->loose[j]) != 0)
-                    continue;
-                /* a little of the spelling, to rank among equal keys */
-                double jw = 0.0;
-                size_t ll = strlen(l->text);
-                for (size_t a = 0; a < q->n_forms; a++) {
-                    double x = cordon__jaro_winkler(q->forms[a], strlen(q->forms[a]), l->text, ll);
-                    if (x > jw)
-                        jw = x;
+            for (size_t j = 0; j < l->n_loose; j++)
+                if (strlen(q->loose[i]) >= 2 && strcmp(q->loose[i], l->loose[j]) == 0) {
+                    float ls = cordon__loose_sim(q, l->text, l->nonlatin);
+                    if (ls > best) {
+                        best = ls;
+                        m = CX_SIM_LOOSE;
+                    }
+                    goto loose_done;
                 }
-                float s = SIM_LOOSE_BASE + (float)(SIM_LOOSE_MAX - SIM_LOOSE_BASE) * (float)jw;
-                if (!q->nonlatin)
-                    s *= P->loose_rev / SIM_LOOSE_MAX;
-                if (s > best) {
-                    best = s;
-                    m = CX_SIM_LOOSE;
-                }
-                goto loose_done; /* one equal key is enough */
-            }
 loose_done:
     *method = m;
     return best;
+}
+
+float cordon__loose_sim(const cx_tokview *q, const char *listed_text, int listed_nonlatin)
+{
+    if (!q->nonlatin && !listed_nonlatin)
+        return 0.0f;
+    /* a little of the spelling, to rank names whose keys are all equal */
+    double jw = 0.0;
+    size_t ll = strlen(listed_text);
+    for (size_t a = 0; a < q->n_forms; a++) {
+        double x = cordon__jaro_winkler(q->forms[a], strlen(q->forms[a]), listed_text, ll);
+        if (x > jw)
+            jw = x;
+    }
+    float s = P->loose_base + P->loose_jw * (float)jw;
+    return q->nonlatin ? s : s * P->loose_rev;
 }
 
 /* ---- alignment ---------------------------------------------------------------- */

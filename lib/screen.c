@@ -452,20 +452,22 @@ static int screen_names(ctx *c, hits *h)
     float floor = ofac ? 0.0f : thr - max_bonus(c);
     if (floor < 0.0f)
         floor = 0.0f;
-    uint32_t *cand = NULL;
+    const uint32_t *cand = NULL;
+    uint32_t *all = NULL;
     long n;
     if (c->ext.exhaustive) {
         /* brute force: every indexed name is a candidate */
         int rc = cordon__query_relate_exhaustive(&c->q, idx);
         if (rc)
             return rc;
-        cand = malloc((idx->meta->n_names + 1) * sizeof *cand);
-        if (!cand)
+        all = malloc((idx->meta->n_names + 1) * sizeof *all);
+        if (!all)
             return CORDON_ENOMEM;
         n = 0;
         for (uint32_t i = 0; i < idx->meta->n_names; i++)
             if (idx->names[i].n_tokens)
-                cand[n++] = i;
+                all[n++] = i;
+        cand = all;
     } else {
         n = cordon__retrieve(idx, &c->q, floor, &cand);
         if (n < 0)
@@ -499,7 +501,7 @@ static int screen_names(ctx *c, hits *h)
             continue;
         rc = hits_put(h, (hit){name->entity, nm, fin, ns, -1});
     }
-    free(cand);
+    free(all);
     return rc;
 }
 
