@@ -14,7 +14,9 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export CMOCKA_MESSAGE_OUTPUT=stdout
 export CORDON_CLI="$san_dir/cordon"
 passed=0; failed=0; failures=()
-log=$(mktemp); trap 'rm -f "$log"' EXIT
+log=$(mktemp); store=$(mktemp -d); trap 'rm -rf "$log" "$store"' EXIT
+# the audit store `cordon batch` and `serve` write by default: a scratch one
+export CORDON_DB="$store/cordon.db"
 for t in "${tests[@]}"; do
   name=$(basename "$t")
   "$t" >"$log" 2>&1; rc=$?
