@@ -83,25 +83,36 @@ typedef struct builder {
 
 /* ---- strings ---------------------------------------------------------- */
 
+/* Strings up to this long are stored once however often they occur
+ * (tokens, countries, programs, labels); longer ones (remarks,
+ * addresses) are rarely repeated and not worth hashing. */
+#define DEDUP_MAX 64
+
 static int str_off(builder *b, const char *s, size_t len, uint32_t *out)
 {
     if (!s) {
         *out = 0;
         return 0;
     }
-    void *v = cordon__strmap_get(&b->strmap, s, len);
-    if (v) {
-        *out = (uint32_t)(uintptr_t)v;
-        return 0;
+    bool dedup = len <= DEDUP_MAX;
+    if (dedup) {
+        void *v = cordon__strmap_get(&b->strmap, s, len);
+        if (v) {
+            *out = (uint32_t)(uintptr_t)v;
+            return 0;
+        }
     }
     if (b->strings.len + len + 1 > UINT32_MAX)
         return cordon__fail(b->err, CORDON_ETOOBIG, NULL, 0, 0,
                             "index strings exceed 4 GiB");
     uint32_t off = (uint32_t)b->strings.len;
-    char *key = cordon__arena_strndup(&b->arena, s, len);
-    if (!key || cordon__buf_append(&b->strings, s, len) || cordon__buf_putc(&b->strings, '\0') ||
-        cordon__strmap_put(&b->strmap, key, len, (void *)(uintptr_t)off))
+    if (cordon__buf_append(&b->strings, s, len) || cordon__buf_putc(&b->strings, '\0'))
         return CORDON_ENOMEM;
+    if (dedup) {
+        char *key = cordon__arena_strndup(&b->arena, s, len);
+        if (!key || cordon__strmap_put(&b->strmap, key, len, (void *)(uintptr_t)off))
+            return CORDON_ENOMEM;
+    }
     *out = off;
     return 0;
 }

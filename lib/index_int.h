@@ -135,9 +135,9 @@ enum {
     CX_TERM_NONLATIN = 1u << 1 /* seen written in a non-Latin script */
 };
 
-#define CX_TERM_FORMS 6
-#define CX_TERM_PHON 3
-#define CX_TERM_LOOSE 3
+#define CX_TERM_FORMS 4
+#define CX_TERM_PHON 2
+#define CX_TERM_LOOSE 2
 #define CX_TERM_KEYS (CX_TERM_FORMS + CX_TERM_PHON + CX_TERM_LOOSE)
 
 /* A term keeps its keys inline (string offsets: n_forms forms, forms[0]
