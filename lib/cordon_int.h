@@ -235,7 +235,9 @@ int cordon__entity_add_identifier(cordon__loader *ld, cordon__entity_b *e,
 int cordon__entity_add_program(cordon__loader *ld, cordon__entity_b *e,
                                const char *s, size_t len);
 /* gender and listed_on keep the first value set; title and remarks
- * accumulate, joined with "; ". */
+ * accumulate, joined with "; ", without a text that is already one of
+ * their "; "-separated pieces (or, holding "; " itself, was added before).
+ * Every list drops repeats in constant time, however long it grows. */
 int cordon__entity_set_gender(cordon__loader *ld, cordon__entity_b *e,
                               const char *s, size_t len);
 int cordon__entity_add_title(cordon__loader *ld, cordon__entity_b *e,

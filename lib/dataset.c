@@ -9,6 +9,11 @@
  * source's arena and the builder is freed. Text is checked and compared
  * before it is copied, so the repeated fields of grouped rows (OFSI) cost
  * nothing.
+ *
+ * Every add drops a value the entity already has. A short list is
+ * scanned for it; a list that grows long gets a hash index, so that one
+ * entity with a hundred thousand values (a hostile alt.csv) loads in
+ * linear time, not quadratic.
  */
 #include "cordon_int.h"
 
@@ -19,16 +24,52 @@
 
 #include <openssl/evp.h>
 
+/* A hash index over the items of one list: slots hold an item's hash
+ * and its position + 1 (0 marks an empty slot). */
+struct hslot {
+    uint64_t hash;
+    size_t ref;
+};
+typedef struct hindex {
+    struct hslot *slots;
+    size_t cap, count; /* cap: a power of two, or 0 while not built */
+} hindex;
+
+/* A list of values with its index (built once the list is long). */
+typedef struct list {
+    cordon__vec v;
+    hindex ix;
+} list;
+
+/* A country list: also the ISO codes it holds, one bit per code. */
+typedef struct country_list {
+    list l;                  /* cordon_country, indexed by text */
+    uint64_t codes[26 * 26 / 64 + 1];
+} country_list;
+
+/* A byte range of a text. */
+struct span {
+    size_t off, len;
+};
+
+/* Title or remarks: pieces joined with "; ", and where each piece and each
+ * appended text of several pieces lie, to find repeats. */
+typedef struct text {
+    cordon__buf b;
+    list pieces; /* struct span: the "; "-separated pieces */
+    list chunks; /* struct span: appended texts that hold "; " */
+} text;
+
 struct cordon__entity_b {
     cordon_entity pub;
-    cordon__vec names;      /* cordon_name */
-    cordon__vec birth_dates;/* cordon_date */
-    cordon__vec birth_places;/* const char* */
-    cordon__vec nationalities, citizenships, countries; /* cordon_country */
-    cordon__vec addresses;  /* const char* */
-    cordon__vec identifiers;/* cordon_identifier */
-    cordon__vec programs;   /* const char* */
-    cordon__buf title, remarks;
+    list names;              /* cordon_name */
+    list birth_dates;        /* cordon_date */
+    list birth_places;       /* const char* */
+    country_list nationalities, citizenships, countries; /* cordon_country */
+    list addresses;          /* const char* */
+    list identifiers;        /* cordon_identifier */
+    list programs;           /* const char* */
+    text title, remarks;
 };
 
 struct source {
@@ -43,19 +84,38 @@ struct cordon_dataset {
     cordon__strmap by_id; /* id -> cordon_entity* */
 };
 
+static void hindex_free(hindex *h)
+{
+    free(h->slots);
+    memset(h, 0, sizeof *h);
+}
+
+static void list_free(list *l)
+{
+    cordon__vec_free(&l->v);
+    hindex_free(&l->ix);
+}
+
+static void text_free(text *t)
+{
+    cordon__buf_free(&t->b);
+    list_free(&t->pieces);
+    list_free(&t->chunks);
+}
+
 static void entity_b_free(cordon__entity_b *e)
 {
-    cordon__vec_free(&e->names);
-    cordon__vec_free(&e->birth_dates);
-    cordon__vec_free(&e->birth_places);
-    cordon__vec_free(&e->nationalities);
-    cordon__vec_free(&e->citizenships);
-    cordon__vec_free(&e->countries);
-    cordon__vec_free(&e->addresses);
-    cordon__vec_free(&e->identifiers);
-    cordon__vec_free(&e->programs);
-    cordon__buf_free(&e->title);
-    cordon__buf_free(&e->remarks);
+    list_free(&e->names);
+    list_free(&e->birth_dates);
+    list_free(&e->birth_places);
+    list_free(&e->nationalities.l);
+    list_free(&e->citizenships.l);
+    list_free(&e->countries.l);
+    list_free(&e->addresses);
+    list_free(&e->identifiers);
+    list_free(&e->programs);
+    text_free(&e->title);
+    text_free(&e->remarks);
     free(e);
 }
 
@@ -271,43 +331,236 @@ cordon_schema cordon__entity_schema(const cordon__entity_b *e) { return e->pub.s
 
 #define OOM(ld) cordon__loader_fail((ld), CORDON_ENOMEM, 0, 0, "out of memory")
 
+/* ---- duplicate checks ----------------------------------------------- */
+
+/* Lists up to this long are scanned; longer ones are indexed. Most
+ * entities have a handful of values of each kind, and an index for every
+ * list would cost more than it saves. */
+#define SCAN_MAX 16
+
+/* What a new value is compared by. base is the text that spans point
+ * into (title, remarks). */
+typedef struct key {
+    const char *s;
+    size_t len;
+    int type;             /* identifiers */
+    const cordon_date *d; /* birth dates */
+    const char *base;     /* spans */
+} key;
+
+/* How the items of one kind of list are hashed and compared with a key;
+ * hash(item) must equal key_hash of a key equal to it. */
+typedef struct list_ops {
+    size_t size;
+    uint64_t (*hash)(const void *item, const void *base);
+    bool (*eq)(const void *item, const key *k);
+} list_ops;
+
+static int hindex_put(hindex *h, uint64_t hash, size_t pos)
+{
+    if ((h->count + 1) * 2 > h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 64;
+        if (cap > SIZE_MAX / 2 / sizeof(struct hslot))
+            return CORDON_ENOMEM;
+        struct hslot *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return CORDON_ENOMEM;
+        for (size_t i = 0; i < h->cap; i++) {
+            if (!h->slots[i].ref)
+                continue;
+            size_t j = h->slots[i].hash & (cap - 1);
+            while (slots[j].ref)
+                j = (j + 1) & (cap - 1);
+            slots[j] = h->slots[i];
+        }
+        free(h->slots);
+        h->slots = slots;
+        h->cap = cap;
+    }
+    size_t j = hash & (h->cap - 1);
+    while (h->slots[j].ref)
+        j = (j + 1) & (h->cap - 1);
+    h->slots[j] = (struct hslot){hash, pos + 1};
+    h->count++;
+    return 0;
+}
+
+/*
+ * Finds the item of l equal to k, whose hash is `hash`: *at is its
+ * position, or SIZE_MAX. Builds the index when the list has grown past
+ * SCAN_MAX; CORDON_ENOMEM if that fails.
+ */
+static int list_find(list *l, const list_ops *ops, uint64_t hash, const key *k, size_t *at)
+{
+    *at = SIZE_MAX;
+    const char *items = l->v.items;
+    if (!l->ix.cap && l->v.count <= SCAN_MAX) {
+        for (size_t i = 0; i < l->v.count; i++)
+            if (ops->eq(items + i * ops->size, k)) {
+                *at = i;
+                break;
+            }
+        return 0;
+    }
+    if (!l->ix.cap)
+        for (size_t i = 0; i < l->v.count; i++)
+            if (hindex_put(&l->ix, ops->hash(items + i * ops->size, k->base), i))
+                return CORDON_ENOMEM;
+    const hindex *h = &l->ix;
+    for (size_t j = hash & (h->cap - 1); h->slots[j].ref; j = (j + 1) & (h->cap - 1)) {
+        size_t pos = h->slots[j].ref - 1;
+        if (h->slots[j].hash == hash && ops->eq(items + pos * ops->size, k)) {
+            *at = pos;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Appends a zeroed item for a value whose hash is `hash`, indexed when
+ * the list is; NULL when out of memory. */
+static void *list_push(list *l, const list_ops *ops, uint64_t hash)
+{
+    void *item = cordon__vec_push(&l->v, ops->size);
+    if (item && l->ix.cap && hindex_put(&l->ix, hash, l->v.count - 1)) {
+        l->v.count--;
+        return NULL;
+    }
+    return item;
+}
+
+static uint64_t str_hash(const char *s, size_t len) { return cordon__hash(s, len); }
+
+static uint64_t string_hash(const void *item, const void *base)
+{
+    const char *s = *(const char *const *)item;
+    return str_hash(s, strlen(s));
+}
+static bool string_eq(const void *item, const key *k)
+{
+    return same(*(const char *const *)item, k->s, k->len);
+}
+static const list_ops string_ops = {sizeof(const char *), string_hash, string_eq};
+
+static uint64_t name_hash(const void *item, const void *base)
+{
+    const char *s = ((const cordon_name *)item)->value;
+    return str_hash(s, strlen(s));
+}
+static bool name_eq(const void *item, const key *k)
+{
+    return same(((const cordon_name *)item)->value, k->s, k->len);
+}
+static const list_ops name_ops = {sizeof(cordon_name), name_hash, name_eq};
+
+static uint64_t country_hash(const void *item, const void *base)
+{
+    const char *s = ((const cordon_country *)item)->text;
+    return str_hash(s, strlen(s));
+}
+static bool country_eq(const void *item, const key *k)
+{
+    return same(((const cordon_country *)item)->text, k->s, k->len);
+}
+static const list_ops country_ops = {sizeof(cordon_country), country_hash, country_eq};
+
+static uint64_t id_key_hash(int type, const char *s, size_t len)
+{
+    return str_hash(s, len) ^ ((uint64_t)(unsigned)type * 0x9e3779b97f4a7c15ull);
+}
+static uint64_t id_hash(const void *item, const void *base)
+{
+    const cordon_identifier *id = item;
+    return id_key_hash((int)id->type, id->value, strlen(id->value));
+}
+static bool id_eq(const void *item, const key *k)
+{
+    const cordon_identifier *id = item;
+    return (int)id->type == k->type && same(id->value, k->s, k->len);
+}
+static const list_ops id_ops = {sizeof(cordon_identifier), id_hash, id_eq};
+
+static uint64_t date_key_hash(const cordon_date *d)
+{
+    uint64_t v[5] = {(uint64_t)(int64_t)d->year, d->month, d->day, (uint64_t)(int64_t)d->year_to,
+                     d->flags};
+    return cordon__hash(v, sizeof v);
+}
+static uint64_t date_hash(const void *item, const void *base)
+{
+    return date_key_hash(item);
+}
+static bool date_eq(const void *item, const key *k)
+{
+    const cordon_date *a = item, *b = k->d;
+    return a->year == b->year && a->month == b->month && a->day == b->day &&
+           a->year_to == b->year_to && a->flags == b->flags;
+}
+static const list_ops date_ops = {sizeof(cordon_date), date_hash, date_eq};
+
+static uint64_t span_hash(const void *item, const void *base)
+{
+    const struct span *sp = item;
+    return str_hash((const char *)base + sp->off, sp->len);
+}
+static bool span_eq(const void *item, const key *k)
+{
+    const struct span *sp = item;
+    return sp->len == k->len && memcmp(k->base + sp->off, k->s, k->len) == 0;
+}
+static const list_ops span_ops = {sizeof(struct span), span_hash, span_eq};
+
+/* The bit of an ISO code ("RU") in country_list.codes, or -1. */
+static int code_bit(const char code[3])
+{
+    if (code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' || code[2])
+        return -1;
+    return (code[0] - 'A') * 26 + (code[1] - 'A');
+}
+
+/* ---- adding values ------------------------------------------------- */
+
 int cordon__entity_add_name(cordon__loader *ld, cordon__entity_b *e,
                             const char *s, size_t len, cordon_name_kind kind)
 {
     int rc = check(ld, &s, &len);
     if (rc || len == 0)
         return rc;
-    cordon_name *names = e->names.items;
-    bool has_primary = e->names.count && names[0].kind == CORDON_NAME_PRIMARY;
-    for (size_t i = 0; i < e->names.count; i++) {
-        if (same(names[i].value, s, len)) {
-            /* Keep the stronger tie: PRIMARY, then STRONG (FORMER and
-             * NATIVE rank with it), then WEAK. */
-            if (kind == CORDON_NAME_PRIMARY && !has_primary) {
-                /* becomes the primary name, moved to the front */
-                cordon_name tmp = names[i];
-                memmove(&names[1], &names[0], i * sizeof *names);
-                names[0] = tmp;
-                names[0].kind = CORDON_NAME_PRIMARY;
-            } else if ((kind == CORDON_NAME_PRIMARY || kind == CORDON_NAME_STRONG) &&
-                       names[i].kind == CORDON_NAME_WEAK) {
-                /* a second primary name counts as a strong alias */
-                names[i].kind = CORDON_NAME_STRONG;
-            }
-            return 0;
+    key k = {.s = s, .len = len};
+    uint64_t h = str_hash(s, len);
+    size_t i;
+    if (list_find(&e->names, &name_ops, h, &k, &i))
+        return OOM(ld);
+    cordon_name *names = e->names.v.items;
+    bool has_primary = e->names.v.count && names[0].kind == CORDON_NAME_PRIMARY;
+    if (i != SIZE_MAX) {
+        /* Keep the stronger tie: PRIMARY, then STRONG (FORMER and NATIVE
+         * rank with it), then WEAK. */
+        if (kind == CORDON_NAME_PRIMARY && !has_primary) {
+            /* becomes the primary name, moved to the front */
+            cordon_name tmp = names[i];
+            memmove(&names[1], &names[0], i * sizeof *names);
+            names[0] = tmp;
+            names[0].kind = CORDON_NAME_PRIMARY;
+            hindex_free(&e->names.ix); /* positions moved: rebuilt when needed */
+        } else if ((kind == CORDON_NAME_PRIMARY || kind == CORDON_NAME_STRONG) &&
+                   names[i].kind == CORDON_NAME_WEAK) {
+            /* a second primary name counts as a strong alias */
+            names[i].kind = CORDON_NAME_STRONG;
         }
+        return 0;
     }
     const char *v = NULL;
     if ((rc = copy_str(ld, s, len, &v)) != 0)
         return rc;
-    cordon_name *n = cordon__vec_push(&e->names, sizeof *n);
+    cordon_name *n = list_push(&e->names, &name_ops, h);
     if (!n)
         return OOM(ld);
     n->value = v;
     n->kind = kind;
-    names = e->names.items;
+    names = e->names.v.items;
     if (kind == CORDON_NAME_PRIMARY) {
-        size_t last = e->names.count - 1;
+        size_t last = e->names.v.count - 1;
         if (last > 0 && names[0].kind == CORDON_NAME_PRIMARY) {
             /* A second primary name (e.g. an OFSI group row) is an alias. */
             names[last].kind = CORDON_NAME_STRONG;
@@ -315,6 +568,7 @@ int cordon__entity_add_name(cordon__loader *ld, cordon__entity_b *e,
             cordon_name tmp = names[last];
             memmove(&names[1], &names[0], last * sizeof *names);
             names[0] = tmp;
+            hindex_free(&e->names.ix);
         }
     }
     return 0;
@@ -331,16 +585,17 @@ int cordon__entity_add_birth_date(cordon__loader *ld, cordon__entity_b *e,
         /* Keep what the list said, visibly, rather than drop it. */
         return cordon__entity_add_remarks(ld, e, s, len);
     }
-    cordon_date *existing = e->birth_dates.items;
-    for (size_t i = 0; i < e->birth_dates.count; i++)
-        if (existing[i].year == d.year && existing[i].month == d.month &&
-            existing[i].day == d.day && existing[i].year_to == d.year_to &&
-            existing[i].flags == d.flags)
-            return 0;
+    key k = {.d = &d};
+    uint64_t h = date_key_hash(&d);
+    size_t i;
+    if (list_find(&e->birth_dates, &date_ops, h, &k, &i))
+        return OOM(ld);
+    if (i != SIZE_MAX)
+        return 0;
     const char *v = NULL;
     if ((rc = copy_str(ld, s, len, &v)) != 0)
         return rc;
-    cordon_date *slot = cordon__vec_push(&e->birth_dates, sizeof *slot);
+    cordon_date *slot = list_push(&e->birth_dates, &date_ops, h);
     if (!slot)
         return OOM(ld);
     *slot = d;
@@ -348,26 +603,30 @@ int cordon__entity_add_birth_date(cordon__loader *ld, cordon__entity_b *e,
     return 0;
 }
 
-static int add_string(cordon__loader *ld, cordon__vec *v, const char *s, size_t len)
+static int add_string(cordon__loader *ld, list *l, const char *s, size_t len)
 {
     int rc = check(ld, &s, &len);
     if (rc || len == 0)
         return rc;
-    const char **items = v->items;
-    for (size_t i = 0; i < v->count; i++)
-        if (same(items[i], s, len))
-            return 0;
+    key k = {.s = s, .len = len};
+    uint64_t h = str_hash(s, len);
+    size_t i;
+    if (list_find(l, &string_ops, h, &k, &i))
+        return OOM(ld);
+    if (i != SIZE_MAX)
+        return 0;
     const char *val = NULL;
     if ((rc = copy_str(ld, s, len, &val)) != 0)
         return rc;
-    const char **slot = cordon__vec_push(v, sizeof *slot);
+    const char **slot = list_push(l, &string_ops, h);
     if (!slot)
         return OOM(ld);
     *slot = val;
     return 0;
 }
 
-static int add_country(cordon__loader *ld, cordon__vec *v, const char *s, size_t len)
+/* A country is a repeat when its code or its text is already there. */
+static int add_country(cordon__loader *ld, country_list *cl, const char *s, size_t len)
 {
     int rc = check(ld, &s, &len);
     if (rc || len == 0)
@@ -375,18 +634,32 @@ static int add_country(cordon__loader *ld, cordon__vec *v, const char *s, size_t
     char code[3] = "";
     if (cordon_country_lookup(s, len, code) != 0)
         code[0] = '\0';
-    cordon_country *items = v->items;
-    for (size_t i = 0; i < v->count; i++)
-        if ((code[0] && strcmp(items[i].code, code) == 0) || same(items[i].text, s, len))
-            return 0;
+    int bit = code[0] ? code_bit(code) : -1;
+    if (bit >= 0 && (cl->codes[bit / 64] >> (bit % 64) & 1))
+        return 0;
+    if (code[0] && bit < 0) { /* not a two-letter code: compare one by one */
+        const cordon_country *items = cl->l.v.items;
+        for (size_t i = 0; i < cl->l.v.count; i++)
+            if (strcmp(items[i].code, code) == 0)
+                return 0;
+    }
+    key k = {.s = s, .len = len};
+    uint64_t h = str_hash(s, len);
+    size_t i;
+    if (list_find(&cl->l, &country_ops, h, &k, &i))
+        return OOM(ld);
+    if (i != SIZE_MAX)
+        return 0;
     const char *val = NULL;
     if ((rc = copy_str(ld, s, len, &val)) != 0)
         return rc;
-    cordon_country *slot = cordon__vec_push(v, sizeof *slot);
+    cordon_country *slot = list_push(&cl->l, &country_ops, h);
     if (!slot)
         return OOM(ld);
     memcpy(slot->code, code, 3);
     slot->text = val;
+    if (bit >= 0)
+        cl->codes[bit / 64] |= (uint64_t)1 << (bit % 64);
     return 0;
 }
 
@@ -427,10 +700,13 @@ int cordon__entity_add_identifier(cordon__loader *ld, cordon__entity_b *e,
         rc = check(ld, &country, &country_len);
     if (rc || value_len == 0)
         return rc;
-    cordon_identifier *items = e->identifiers.items;
-    for (size_t i = 0; i < e->identifiers.count; i++)
-        if (items[i].type == type && same(items[i].value, value, value_len))
-            return 0;
+    key k = {.s = value, .len = value_len, .type = (int)type};
+    uint64_t h = id_key_hash((int)type, value, value_len);
+    size_t i;
+    if (list_find(&e->identifiers, &id_ops, h, &k, &i))
+        return OOM(ld);
+    if (i != SIZE_MAX)
+        return 0;
     const char *v = NULL, *l = NULL, *c = NULL;
     rc = copy_str(ld, value, value_len, &v);
     if (!rc && label_len)
@@ -439,7 +715,7 @@ int cordon__entity_add_identifier(cordon__loader *ld, cordon__entity_b *e,
         rc = copy_str(ld, country, country_len, &c);
     if (rc)
         return rc;
-    cordon_identifier *slot = cordon__vec_push(&e->identifiers, sizeof *slot);
+    cordon_identifier *slot = list_push(&e->identifiers, &id_ops, h);
     if (!slot)
         return OOM(ld);
     slot->type = type;
@@ -482,26 +758,59 @@ int cordon__entity_set_listed_on(cordon__loader *ld, cordon__entity_b *e, const 
     return 0;
 }
 
-/* Appends s as one more "; "-separated piece, unless it is one already
- * (grouped rows repeat their remarks). */
-static int append_joined(cordon__loader *ld, cordon__buf *b, const char *s, size_t len)
+/* Records where the text just appended at t->b[off..off+len) lies: its
+ * "; "-separated pieces (each text once), and the whole text when it has
+ * several. */
+static int note_pieces(text *t, size_t off, size_t len, bool several)
+{
+    const char *base = t->b.data;
+    for (size_t at = off, end = off + len; at < end;) {
+        const char *sep = memmem(base + at, end - at, "; ", 2);
+        size_t stop = sep ? (size_t)(sep - base) : end;
+        if (stop > at) {
+            key k = {.s = base + at, .len = stop - at, .base = base};
+            uint64_t h = str_hash(k.s, k.len);
+            size_t i;
+            if (list_find(&t->pieces, &span_ops, h, &k, &i))
+                return CORDON_ENOMEM;
+            struct span *sp = i == SIZE_MAX ? list_push(&t->pieces, &span_ops, h) : NULL;
+            if (i == SIZE_MAX && !sp)
+                return CORDON_ENOMEM;
+            if (sp)
+                *sp = (struct span){at, stop - at};
+        }
+        at = sep ? stop + 2 : end;
+    }
+    if (several) {
+        struct span *sp = list_push(&t->chunks, &span_ops, str_hash(base + off, len));
+        if (!sp)
+            return CORDON_ENOMEM;
+        *sp = (struct span){off, len};
+    }
+    return 0;
+}
+
+/*
+ * Appends s as one more "; "-separated piece, unless it is there already
+ * (grouped rows repeat their remarks): a text without "; " is a repeat of
+ * an equal piece, one with "; " of an equal text appended before.
+ */
+static int append_joined(cordon__loader *ld, text *t, const char *s, size_t len)
 {
     int rc = check(ld, &s, &len);
     if (rc || len == 0)
         return rc;
-    for (size_t at = 0; b->len >= len && at <= b->len - len;) {
-        const char *hit = memmem(b->data + at, b->len - at, s, len);
-        if (!hit)
-            break;
-        size_t i = (size_t)(hit - b->data);
-        if ((i == 0 || (i >= 2 && !memcmp(b->data + i - 2, "; ", 2))) &&
-            (i + len == b->len || !memcmp(b->data + i + len, "; ", 2)))
-            return 0;
-        at = i + 1;
-    }
-    if (b->len && (cordon__buf_append(b, "; ", 2)))
+    bool several = memmem(s, len, "; ", 2) != NULL;
+    key k = {.s = s, .len = len, .base = t->b.data};
+    size_t i;
+    if (list_find(several ? &t->chunks : &t->pieces, &span_ops, str_hash(s, len), &k, &i))
         return OOM(ld);
-    if (cordon__buf_append(b, s, len))
+    if (i != SIZE_MAX)
+        return 0;
+    if (t->b.len && (cordon__buf_append(&t->b, "; ", 2)))
+        return OOM(ld);
+    size_t off = t->b.len;
+    if (cordon__buf_append(&t->b, s, len) || note_pieces(t, off, len, several))
         return OOM(ld);
     return 0;
 }
@@ -585,31 +894,28 @@ static int hash_files(const cordon_source_spec *spec, char out[65], cordon_error
 static void wire(cordon__entity_b *e)
 {
     cordon_entity *p = &e->pub;
-    p->names = e->names.items;
-    p->n_names = e->names.count;
-    p->birth_dates = e->birth_dates.items;
-    p->n_birth_dates = e->birth_dates.count;
-    p->birth_places = e->birth_places.items;
-    p->n_birth_places = e->birth_places.count;
-    p->nationalities = e->nationalities.items;
-    p->n_nationalities = e->nationalities.count;
-    p->citizenships = e->citizenships.items;
-    p->n_citizenships = e->citizenships.count;
-    p->countries = e->countries.items;
-    p->n_countries = e->countries.count;
-    p->addresses = e->addresses.items;
-    p->n_addresses = e->addresses.count;
-    p->identifiers = e->identifiers.items;
-    p->n_identifiers = e->identifiers.count;
-    p->programs = e->programs.items;
-    p->n_programs = e->programs.count;
+#define WIRE(arr, n, vec)          \
+    do {                           \
+        p->arr = (vec).v.items;    \
+        p->n = (vec).v.count;      \
+    } while (0)
+    WIRE(names, n_names, e->names);
+    WIRE(birth_dates, n_birth_dates, e->birth_dates);
+    WIRE(birth_places, n_birth_places, e->birth_places);
+    WIRE(nationalities, n_nationalities, e->nationalities.l);
+    WIRE(citizenships, n_citizenships, e->citizenships.l);
+    WIRE(countries, n_countries, e->countries.l);
+    WIRE(addresses, n_addresses, e->addresses);
+    WIRE(identifiers, n_identifiers, e->identifiers);
+    WIRE(programs, n_programs, e->programs);
+#undef WIRE
 }
 
 const cordon_entity *cordon__entity_peek(cordon__entity_b *e)
 {
     wire(e);
-    e->pub.title = e->title.len ? e->title.data : NULL;
-    e->pub.remarks = e->remarks.len ? e->remarks.data : NULL;
+    e->pub.title = e->title.b.len ? e->title.b.data : NULL;
+    e->pub.remarks = e->remarks.b.len ? e->remarks.b.data : NULL;
     return &e->pub;
 }
 
@@ -644,34 +950,36 @@ static int finish_entity(cordon__loader *ld, cordon__entity_b *e, const char *so
     cordon_entity *p = cordon__arena_alloc(ld->arena, sizeof *p);
     if (!p)
         return OOM(ld);
-    if (e->names.count == 0)
+    if (e->names.v.count == 0)
         return cordon__loader_fail(ld, CORDON_EFORMAT, e->pub.origin_line, 0,
                                    "record \"%s\" has no name", e->pub.native_id);
     /* names[0] is the primary name: a record listed only under aliases
      * has its first alias as its primary name. */
-    ((cordon_name *)e->names.items)[0].kind = CORDON_NAME_PRIMARY;
+    ((cordon_name *)e->names.v.items)[0].kind = CORDON_NAME_PRIMARY;
     *p = e->pub;
     p->source = source;
     bool ok = true;
 #define MOVE(arr, n, vec, type)                                                          \
     do {                                                                                 \
-        p->arr = arena_copy(ld->arena, e->vec.items, e->vec.count, sizeof(type));         \
-        p->n = e->vec.count;                                                             \
+        p->arr = arena_copy(ld->arena, (vec).v.items, (vec).v.count, sizeof(type));       \
+        p->n = (vec).v.count;                                                            \
         ok = ok && (p->arr || !p->n);                                                    \
     } while (0)
-    MOVE(names, n_names, names, cordon_name);
-    MOVE(birth_dates, n_birth_dates, birth_dates, cordon_date);
-    MOVE(birth_places, n_birth_places, birth_places, const char *);
-    MOVE(nationalities, n_nationalities, nationalities, cordon_country);
-    MOVE(citizenships, n_citizenships, citizenships, cordon_country);
-    MOVE(countries, n_countries, countries, cordon_country);
-    MOVE(addresses, n_addresses, addresses, const char *);
-    MOVE(identifiers, n_identifiers, identifiers, cordon_identifier);
-    MOVE(programs, n_programs, programs, const char *);
+    MOVE(names, n_names, e->names, cordon_name);
+    MOVE(birth_dates, n_birth_dates, e->birth_dates, cordon_date);
+    MOVE(birth_places, n_birth_places, e->birth_places, const char *);
+    MOVE(nationalities, n_nationalities, e->nationalities.l, cordon_country);
+    MOVE(citizenships, n_citizenships, e->citizenships.l, cordon_country);
+    MOVE(countries, n_countries, e->countries.l, cordon_country);
+    MOVE(addresses, n_addresses, e->addresses, const char *);
+    MOVE(identifiers, n_identifiers, e->identifiers, cordon_identifier);
+    MOVE(programs, n_programs, e->programs, const char *);
 #undef MOVE
-    p->title = e->title.len ? cordon__arena_strndup(ld->arena, e->title.data, e->title.len) : NULL;
-    p->remarks = e->remarks.len ? cordon__arena_strndup(ld->arena, e->remarks.data, e->remarks.len) : NULL;
-    ok = ok && !(e->title.len && !p->title) && !(e->remarks.len && !p->remarks);
+    const cordon__buf *title = &e->title.b, *remarks = &e->remarks.b;
+    p->title = title->len ? cordon__arena_strndup(ld->arena, title->data, title->len) : NULL;
+    p->remarks = remarks->len ? cordon__arena_strndup(ld->arena, remarks->data, remarks->len)
+                              : NULL;
+    ok = ok && !(title->len && !p->title) && !(remarks->len && !p->remarks);
     const char *origin = NULL;
     for (size_t k = 0; k < ld->spec->n_files && !origin; k++)
         if (p->origin_file == cordon__basename(ld->spec->files[k]))

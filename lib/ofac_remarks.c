@@ -35,8 +35,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* Real Remarks hold a few dozen items; a hostile one with a hundred
- * thousand would make the entity's duplicate checks quadratic. */
+/* Real Remarks hold a few dozen items; a field of thousands is no list
+ * of OFAC's, and is refused rather than spread over the entity. */
 #define MAX_ITEMS 4096
 
 static bool starts_with_ci(const char *s, size_t len, const char *lit, size_t n)
