@@ -133,7 +133,9 @@ $(BUILD)/gen/server_static.c: server/embed.sh $(wildcard server/static/*)
 	@mkdir -p $(dir $@)
 	$(Q)sh server/embed.sh $(sort $(wildcard server/static/*)) > $@.tmp && mv $@.tmp $@
 $(BUILD)/san/tests/test_server $(BUILD)/san/tests/test_server_shipment: LDLIBS += $(shell pkg-config --libs libcurl 2>/dev/null)
-$(BUILD)/san/tests/test_server: tests/unit/server_harness.h
+$(BUILD)/san/tests/test_server $(BUILD)/san/tests/test_server_shipment: tests/unit/server_harness.h
+# fuzz_match_body compiles in the server's /match body check.
+$(BUILD)/san/fuzz/fuzz_match_body $(BUILD)/fuzz/fuzz_match_body: server/match_body.c server/match_body.h
 
 check: $(TESTS) $(FUZZ_REPLAY) $(BUILD)/san/cordon all
 	@tests/run.sh $(BUILD)/san $(TESTS) -- $(FUZZ_REPLAY)
