@@ -2,7 +2,8 @@
  * api.c — the plain endpoints: GET /search (the same bytes as `cordon
  * screen --json`, since both print cordon_result_json), GET
  * /entities/ID (cordon_entity_json, as `cordon show --json`), GET
- * /lists, GET /healthz and GET /metrics. Each takes a reference to the
+ * /lists (the index, its sources, the last reload and the trade-control
+ * rules in use), GET /healthz and GET /metrics. Each takes a reference to the
  * current index for as long as it reads it.
  */
 #include "server_int.h"
@@ -220,7 +221,13 @@ static json_t *iso_time(time_t t)
     return json_string(buf);
 }
 
-static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+/* A string, or null (also for text that is not UTF-8, which would
+ * otherwise fail the whole document). */
+static json_t *jstr(const char *s)
+{
+    json_t *v = s ? json_string(s) : NULL;
+    return v ? v : json_null();
+}
 
 static json_t *source_json(const cordon_source_info *s)
 {
@@ -263,8 +270,17 @@ enum MHD_Result srv_api_lists(srv_request *r)
                                iso_time(ri.at), "ok", (json_int_t)ri.ok, "failed",
                                (json_int_t)ri.failed, "error",
                                ri.state < 0 ? jstr(ri.error) : json_null());
-    return srv_respond_json(r, 200, json_pack("{s:o,s:o,s:o}", "index", index, "sources",
-                                              sources, "reload", reload));
+    srv_rules_info rl;
+    srv_rules_info_get(&rl);
+    json_t *rules = json_pack("{s:s,s:o,s:o,s:I,s:I,s:o,s:o}", "status",
+                              rl.loaded ? "loaded" : "none", "file",
+                              rl.loaded ? jstr(rl.file) : json_null(), "as_of",
+                              rl.loaded && rl.as_of[0] ? jstr(rl.as_of) : json_null(), "rules",
+                              (json_int_t)rl.count, "generation", (json_int_t)rl.generation,
+                              "loaded_at", iso_time(rl.loaded_at), "error",
+                              rl.error[0] ? jstr(rl.error) : json_null());
+    return srv_respond_json(r, 200, json_pack("{s:o,s:o,s:o,s:o}", "index", index, "sources",
+                                              sources, "reload", reload, "rules", rules));
 }
 
 /* ---- GET /healthz, GET /metrics --------------------------------------- */

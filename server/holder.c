@@ -12,7 +12,8 @@
  * the read-then-increment race is harmless.
  *
  * A reload that fails leaves `current` alone: the old index keeps
- * serving and the error is kept for /lists and the log.
+ * serving and the error is kept for /lists and the log. A reload also
+ * rereads the trade-control rules (rules.c), which swap on their own.
  */
 #include "server_int.h"
 
@@ -68,6 +69,7 @@ void srv_error_public(const cordon_error *err, char *buf, size_t size)
         snprintf(buf, size, "%s: %s", base, msg);
     else
         snprintf(buf, size, "%s", msg);
+    srv_utf8_trim(buf);
 }
 
 /* Opens the snapshot, or reads the lists file and builds the index. */
@@ -145,28 +147,53 @@ int srv_holder_start(char *msg, size_t size)
 
 int srv_reload(char *msg, size_t size)
 {
-    char log_msg[1400];
+    char log_msg[1400], pub[600], rules_pub[600], rules_log[1400];
     pthread_mutex_lock(&load_mu);
-    int rc = load_and_swap(log_msg, sizeof log_msg, msg, size);
+    int rc = load_and_swap(log_msg, sizeof log_msg, pub, sizeof pub);
     pthread_mutex_unlock(&load_mu);
+    /* the rules reload on their own: a broken rules file must not hold
+     * back new lists, nor a broken list new rules */
+    int rules = srv_rules_reload(rules_pub, sizeof rules_pub, rules_log, sizeof rules_log);
+    int ok = rc == 0 && rules >= 0;
     pthread_mutex_lock(&info_mu);
     info.at = time(NULL);
-    if (rc == 0) {
+    if (ok) {
         info.state = 1;
         info.ok++;
         info.error[0] = '\0';
     } else {
         info.state = -1;
         info.failed++;
-        snprintf(info.error, sizeof info.error, "%s", msg);
+        snprintf(info.error, sizeof info.error, "%s%s%s", rc ? pub : "",
+                 rc && rules < 0 ? "; " : "", rules < 0 ? rules_pub : "");
+        srv_utf8_trim(info.error);
     }
     pthread_mutex_unlock(&info_mu);
-    srv_metrics_reload(rc == 0);
+    srv_metrics_reload(ok);
     fprintf(stderr, "cordon serve: reload %s: %s\n", rc == 0 ? "ok" : "FAILED, old index kept",
             log_msg);
-    if (rc == 0)
-        snprintf(msg, size, "%s", log_msg);
-    return rc;
+    if (rules != 0)
+        fprintf(stderr, "cordon serve: rules %s: %s\n",
+                rules > 0 ? "reloaded" : "reload FAILED, old rules kept", rules_log);
+    char rules_said[700] = "";
+    if (rules < 0) {
+        srv_rules_info ri;
+        srv_rules_info_get(&ri);
+        snprintf(rules_said, sizeof rules_said, "%s: %s",
+                 ri.loaded ? "the previous rules are still in use"
+                           : "POST /shipment has no rules",
+                 rules_pub);
+    }
+    if (ok)
+        snprintf(msg, size, "%s; rules: %s", log_msg, rules_pub);
+    else if (rc && rules < 0)
+        snprintf(msg, size, "the previous index is still serving: %s; %s", pub, rules_said);
+    else if (rc)
+        snprintf(msg, size, "the previous index is still serving: %s", pub);
+    else
+        snprintf(msg, size, "%s", rules_said);
+    srv_utf8_trim(msg);
+    return ok ? 0 : -1;
 }
 
 void srv_reload_info_get(srv_reload_info *out)

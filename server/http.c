@@ -1,7 +1,7 @@
 /*
  * http.c — the request plumbing on libmicrohttpd: the daemon and its
- * limits, one srv_request per request (made when the request line
- * arrives, freed when the response is done), routing, authentication,
+ * limits, one srv_request per connection (reset when a request line
+ * arrives, freed when the connection closes), routing, authentication,
  * request bodies, JSON errors, and the one log line per request
  * ("METHOD PATH STATUS µs", never the query string or the body, which
  * carry the names being screened).
@@ -106,13 +106,26 @@ static const char *error_code(unsigned status)
     }
 }
 
+void srv_utf8_trim(char *s)
+{
+    size_t end = strlen(s), i = end;
+    while (i > 0 && end - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    unsigned char lead = i ? (unsigned char)s[i - 1] : 0;
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (i && end - (i - 1) < want)
+        s[i - 1] = '\0';
+}
+
 enum MHD_Result srv_respond_error(srv_request *r, unsigned status, const char *fmt, ...)
 {
-    char msg[700];
+    char msg[1400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof msg)
+        srv_utf8_trim(msg);
     /* json_pack refuses invalid UTF-8; messages echo client text only
      * after it was validated, but never let that fail the response. */
     json_t *v = json_pack("{s:{s:s,s:s}}", "error", "code", error_code(status), "message", msg);
@@ -129,15 +142,15 @@ enum MHD_Result srv_respond_error(srv_request *r, unsigned status, const char *f
             return MHD_NO;
         return srv_respond(r, 500, "application/json", s, strlen(s));
     }
-    size_t n = strlen(s);
-    char *body = realloc(s, n + 2);
+    size_t len = strlen(s);
+    char *body = realloc(s, len + 2);
     if (!body) {
         free(s);
         return MHD_NO;
     }
-    body[n] = '\n';
-    body[n + 1] = '\0';
-    return srv_respond(r, status, "application/json", body, n + 1);
+    body[len] = '\n';
+    body[len + 1] = '\0';
+    return srv_respond(r, status, "application/json", body, len + 1);
 }
 
 unsigned srv_status_of(int code)
@@ -156,11 +169,37 @@ unsigned srv_status_of(int code)
 
 /* ---- request lifecycle ------------------------------------------------ */
 
-static srv_request *request_new(size_t target_len)
+/* Each connection owns one srv_request, made when it opens, reset for
+ * each request on it and freed when it closes. Not one per request:
+ * libmicrohttpd 0.9.75 does not always call the request-completed
+ * callback (a request line that leaves no room in the connection's
+ * memory for the rest of the head is dropped without it, and without an
+ * answer), and a record made per request would then leak. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
 {
-    srv_request *r = calloc(1, sizeof *r);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = calloc(1, sizeof(srv_request)); /* NULL: requests refused */
+        return;
+    }
+    srv_request *r = *socket_context;
+    if (r)
+        free(r->body);
+    free(r);
+    *socket_context = NULL;
+}
+
+/* The connection's record, reset for a new request; NULL when out of
+ * memory. */
+static srv_request *request_begin(struct MHD_Connection *c, size_t target_len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    srv_request *r = ci ? ci->socket_context : NULL;
     if (!r)
         return NULL;
+    free(r->body);
+    memset(r, 0, sizeof *r);
     clock_gettime(CLOCK_MONOTONIC, &r->start);
     r->target_len = target_len;
     r->ep = SRV_EP_OTHER;
@@ -174,7 +213,10 @@ static srv_request *request_new(size_t target_len)
  * the request's context, so the clock starts here. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    return request_new(uri ? strlen(uri) : 0);
+    srv_request *r = request_begin(c, uri ? strlen(uri) : 0);
+    if (r && uri) /* the path for the log, should the request go no further */
+        snprintf(r->path, sizeof r->path, "%.*s", (int)strcspn(uri, "?"), uri);
+    return r;
 }
 
 static void log_line(const srv_request *r, double seconds)
@@ -182,8 +224,10 @@ static void log_line(const srv_request *r, double seconds)
     char line[320];
     int n;
     if (r->status)
-        n = snprintf(line, sizeof line, "%s %s %u %.0fus%s%s\n", r->method, r->path, r->status,
-                     seconds * 1e6, r->key_id ? " key=" : "", r->key_id ? r->key_id : "");
+        n = snprintf(line, sizeof line, "%s %s %u %.0fus%s%s%s\n", r->method, r->path,
+                     r->status, seconds * 1e6, r->key_id ? " key=" : "",
+                     r->key_id ? r->key_id : "",
+                     r->mhd_answered ? " (answered by libmicrohttpd)" : "");
     else
         n = snprintf(line, sizeof line, "%s %s - %.0fus closed without a response\n", r->method,
                      r->path, seconds * 1e6);
@@ -201,6 +245,20 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     srv_request *r = *con_cls;
     if (!r)
         return;
+    if (!r->status && !r->started) {
+        /* The headers did not fit in the connection's memory and
+         * libmicrohttpd answered 431 itself (its HTML, not our JSON), or
+         * the client went away first. Count and log the former. (A 414,
+         * for a request line that does not fit, comes before on_uri,
+         * so no request exists to count it; libmicrohttpd logs it.) */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+        if (ci && ci->http_status >= 400) {
+            r->status = ci->http_status;
+            r->mhd_answered = 1;
+            srv_metrics_response(r->ep, r->status);
+        }
+    }
     struct timespec end;
     clock_gettime(CLOCK_MONOTONIC, &end);
     double seconds = (double)(end.tv_sec - r->start.tv_sec) +
@@ -210,8 +268,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!srv_opts->quiet)
         log_line(r, seconds);
     free(r->body);
-    free(r);
-    *con_cls = NULL;
+    r->body = NULL;
+    r->body_len = r->body_cap = 0;
+    *con_cls = NULL; /* the record stays with the connection */
 }
 
 /* ---- checks ---------------------------------------------------------- */
@@ -385,7 +444,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
     srv_request *r = *con_cls;
     if (!r) {
-        r = request_new(strlen(url));
+        r = request_begin(c, strlen(url));
         if (!r)
             return MHD_NO;
         *con_cls = r;
@@ -408,8 +467,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return srv_respond_json(r, 200,
                                     json_pack("{s:s,s:s}", "status", "ok", "message",
                                               r->reload_msg));
-        return srv_respond_error(r, 500, "reload failed, the previous index is still serving: %s",
-                                 r->reload_msg);
+        return srv_respond_error(r, 500, "reload failed, %s", r->reload_msg);
     }
     if (r->reload_state == SRV_RELOAD_WAITING || r->status)
         return MHD_YES;
@@ -492,9 +550,15 @@ struct MHD_Daemon *srv_http_start(void)
         free_asset_responses();
         return NULL;
     }
-    /* Room for the request line and headers: the request-target limit
-     * plus 16 KiB of headers. Beyond that libmicrohttpd answers 414/431
-     * itself. */
+    /* The connection's memory pool holds the request line and headers
+     * (and each header's record), then the response's header: the
+     * request-target limit plus 32 KiB, so any target up to the limit
+     * reaches first_call and anything longer up to ~40 KiB gets our
+     * JSON 413. A head that does not fit is refused by libmicrohttpd
+     * itself, before any callback of ours can answer (docs/SERVER.md,
+     * "Limits libmicrohttpd enforces"): 414 or 431 with its HTML, or no
+     * answer at all when not even that fits. A larger pool only moves
+     * that point, and costs memory on every connection. */
     size_t mem = o->max_target + (16u << 10) + (16u << 10);
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)o->port, NULL, NULL, on_request, NULL,
@@ -508,6 +572,7 @@ struct MHD_Daemon *srv_http_start(void)
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "cordon serve: cannot listen on %s port %u (in use, or not an address "

@@ -1,7 +1,8 @@
 /*
- * serve.c — the life of `cordon serve`: check the options, load the keys
- * and the index, start the daemon, then wait for signals. SIGHUP and
- * POST /admin/reload both go to one reload thread, so reloads never run
+ * serve.c — the life of `cordon serve`: check the options, load the
+ * keys, the index and the trade-control rules, start the daemon, then
+ * wait for signals. SIGHUP and POST /admin/reload both go to one reload
+ * thread (which reloads the index and the rules), so reloads never run
  * on a worker thread (a rebuild takes seconds and would stall that
  * worker's connections) and never run two at a time. A POST waits
  * suspended, costing no thread, and is answered with the outcome of a
@@ -91,7 +92,7 @@ static void *reload_thread(void *arg)
             return NULL;
         }
         if (hup || batch) {
-            char msg[600];
+            char msg[1200];
             int ok = srv_reload(msg, sizeof msg) == 0;
             answer(batch, ok, msg);
         }
@@ -183,6 +184,13 @@ int srv_run(const srv_options *given)
         return 2;
     }
     fprintf(stderr, "cordon serve: index loaded from %s: %s\n", srv_holder_origin(), msg);
+    /* rules are optional: without them only POST /shipment is refused */
+    int rules = srv_rules_start(msg, sizeof msg);
+    fprintf(stderr, "cordon serve: trade-control rules %s: %s\n",
+            rules > 0    ? "loaded"
+            : rules == 0 ? "not found, POST /shipment answers 503"
+                         : "NOT LOADED, POST /shipment answers 503 until a reload loads them",
+            msg);
 
     /* Every thread made from here on inherits this mask, so the signals
      * reach only the sigwait below. */
@@ -195,6 +203,7 @@ int srv_run(const srv_options *given)
     pthread_t reloader;
     if (pthread_create(&reloader, NULL, reload_thread, NULL) != 0) {
         fprintf(stderr, "cordon serve: cannot start the reload thread\n");
+        srv_rules_stop();
         srv_holder_stop();
         srv_keys_free();
         return 2;
@@ -203,6 +212,7 @@ int srv_run(const srv_options *given)
     if (!d) {
         rq_signal(&rq_stop);
         pthread_join(reloader, NULL);
+        srv_rules_stop();
         srv_holder_stop();
         srv_keys_free();
         return 2;
@@ -226,6 +236,7 @@ int srv_run(const srv_options *given)
     rq_signal(&rq_stop);
     pthread_join(reloader, NULL);
     srv_http_stop(d);
+    srv_rules_stop();
     srv_holder_stop();
     srv_keys_free();
     return 0;

@@ -1,10 +1,12 @@
 /*
  * server_int.h — declarations shared by the files of the HTTP server:
- * the index holder (holder.c), API keys (auth.c), metrics (metrics.c),
- * the request plumbing (http.c), the endpoints (api.c, match.c), the
- * reload queue (serve.c) and the embedded page (generated from
- * server/static/ by server/embed.sh). Cross-file names use the srv_
- * prefix; everything else is static.
+ * the index holder (holder.c), the trade-control rules (rules.c), API
+ * keys (auth.c), metrics (metrics.c), the request plumbing (http.c),
+ * the endpoints (api.c, match.c, shipment.c), the reload queue
+ * (serve.c) and the embedded page (generated from server/static/ by
+ * server/embed.sh). The /match body check has its own header,
+ * match_body.h, so a fuzz target can use it without the rest. Cross-file
+ * names use the srv_ prefix; everything else is static.
  */
 #ifndef CORDON_SERVER_INT_H
 #define CORDON_SERVER_INT_H
@@ -46,9 +48,10 @@ int srv_holder_start(char *msg, size_t size);
 /* A reference to the current index; never NULL once started. */
 srv_index *srv_acquire(void);
 void srv_release(srv_index *h);
-/* Loads anew and swaps the result in; one reload runs at a time. 0, or
- * -1 with the old index still serving and the reason in msg (safe to
- * show clients: file names without directories). */
+/* Loads the index and the rules anew and swaps each in when it loads;
+ * one reload runs at a time. 0, or -1 when either failed (the old one
+ * still in use) with the reason in msg (safe to show clients: file names
+ * without directories). */
 int srv_reload(char *msg, size_t size);
 /* Drops the current index and frees every shell; no request may run. */
 void srv_holder_stop(void);
@@ -59,12 +62,48 @@ typedef struct srv_reload_info {
     int state; /* 0 no reload yet, 1 the last one worked, -1 it failed */
     time_t at; /* when the last reload finished */
     unsigned long ok, failed;
-    char error[600]; /* the last failure, shown in /lists */
+    char error[1300]; /* the last failure, shown in /lists */
 } srv_reload_info;
 void srv_reload_info_get(srv_reload_info *out);
 
 /* A cordon_error as text without directories: "file:line:col: message". */
 void srv_error_public(const cordon_error *err, char *buf, size_t size);
+
+/* ---- trade-control rules (rules.c), for POST /shipment ----------------- */
+
+/* The rules in use: refcounted like srv_index, swapped whole. */
+typedef struct srv_rules {
+    cordon_rules *rules;
+    long refs; /* under rules.c's mutex */
+    time_t loaded_at;
+    unsigned long generation; /* 1 for the first rules loaded, +1 per load */
+    char file[256];           /* the file name, without directories */
+} srv_rules;
+
+/* First load, never fatal: 1 loaded, 0 no rules file (and no
+ * $CORDON_RULES), -1 a rules file that does not load; the outcome for
+ * the log (full paths) in msg. */
+int srv_rules_start(char *msg, size_t size);
+/* Reads the rules again and swaps them in: 1 loaded, 0 still no rules
+ * file (not a failure), -1 failed with the old rules (if any) kept;
+ * pub says what happened without directories, log with them. */
+int srv_rules_reload(char *pub, size_t pub_size, char *log, size_t log_size);
+/* A reference to the rules in use, or NULL with the reason in why. */
+srv_rules *srv_rules_acquire(char *why, size_t size);
+void srv_rules_release(srv_rules *r);
+
+typedef struct srv_rules_info {
+    int loaded;
+    char file[256];
+    char as_of[32];
+    size_t count;
+    time_t loaded_at;
+    unsigned long generation;
+    char error[600]; /* why the last load failed (or found none), until one works */
+} srv_rules_info;
+void srv_rules_info_get(srv_rules_info *out);
+/* Drops the rules in use; no request may run. */
+void srv_rules_stop(void);
 
 /* ---- API keys -------------------------------------------------------- */
 
@@ -114,6 +153,7 @@ typedef struct srv_request {
     srv_endpoint ep;
     unsigned status; /* 0 until a response is queued */
     int started;     /* the access handler has seen the request */
+    int mhd_answered; /* libmicrohttpd answered itself (431) */
     const char *key_id;
     const char *allow; /* the Allow header of a 405 */
     int asset;         /* index in srv_assets, or -1 */
@@ -127,7 +167,7 @@ typedef struct srv_request {
     /* POST /admin/reload waits, suspended, for the reload thread */
     int reload_state;
     int reload_ok;
-    char reload_msg[600];
+    char reload_msg[1200];
     struct srv_request *next_pending;
 } srv_request;
 
@@ -146,6 +186,10 @@ enum MHD_Result srv_respond_error(srv_request *r, unsigned status, const char *f
 /* Queues a JSON value (compact, one line and a newline); takes the
  * reference. */
 enum MHD_Result srv_respond_json(srv_request *r, unsigned status, json_t *v);
+
+/* Drops a UTF-8 sequence left incomplete at the end of s by a cut
+ * (snprintf into a buffer too small), so that jansson takes the text. */
+void srv_utf8_trim(char *s);
 
 /* The HTTP status for a failed cordon call. */
 unsigned srv_status_of(int cordon_code);

@@ -103,6 +103,9 @@ static int setup(void **state)
     atexit(kill_servers);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     openapi_read();
+    /* the servers' and the CLI's trade-control rules, whatever the
+     * environment says */
+    setenv("CORDON_RULES", "data/rules/rules.json", 1);
 
     /* the keys file, made by the program itself */
     char *line1 = NULL, *line2 = NULL;
@@ -266,6 +269,7 @@ static void test_auth(void **state)
         {"GET", "/lists", "/lists"},
         {"GET", "/metrics", "/metrics"},
         {"POST", "/admin/reload", "/admin/reload"},
+        {"POST", "/shipment", "/shipment"},
     };
     const char *bad_bearer[] = {"Authorization: Bearer wrong-key", NULL};
     const char *bad_x[] = {"X-API-Key: " KEY "x", NULL};
@@ -524,6 +528,21 @@ static void test_lists(void **state)
     check_required("ReloadStatus", reload);
     assert_string_equal(json_string_value(json_object_get(reload, "status")), "none");
     assert_true(json_is_null(json_object_get(reload, "error")));
+    /* the trade-control rules in use, as the library reads them */
+    json_t *rules = json_object_get(r.json, "rules");
+    check_required("RulesInfo", rules);
+    cordon_rules *want = NULL;
+    assert_int_equal(cordon_rules_read(getenv("CORDON_RULES"), &want, NULL), 0);
+    assert_string_equal(json_string_value(json_object_get(rules, "status")), "loaded");
+    assert_string_equal(json_string_value(json_object_get(rules, "file")), "rules.json");
+    assert_string_equal(json_string_value(json_object_get(rules, "as_of")),
+                        cordon_rules_as_of(want));
+    assert_int_equal(json_integer_value(json_object_get(rules, "rules")),
+                     cordon_rules_count(want));
+    assert_int_equal(json_integer_value(json_object_get(rules, "generation")), 1);
+    assert_true(json_is_string(json_object_get(rules, "loaded_at")));
+    assert_true(json_is_null(json_object_get(rules, "error")));
+    cordon_rules_free(want);
     resp_free(&r);
 }
 
@@ -701,6 +720,77 @@ static void test_match_errors(void **state)
     resp_free(&r);
 }
 
+/* tests/shipment/acceptance_kim/input.json */
+static const char shipment_body[] =
+    "{\"reference\": \"ACCEPT-1\", \"parties\": ["
+    "{\"role\": \"shipper\", \"name\": \"Government of the Russian Federation\", "
+    "\"type\": \"organization\", \"country\": \"RU\"},"
+    "{\"role\": \"consignee\", \"name\": \"Kim Jong Un\", \"type\": \"person\", \"country\": "
+    "\"KP\"}],"
+    "\"goods\": [{\"description\": \"Aurus Senat armoured limousine\", \"hs_code\": \"870390\", "
+    "\"value\": 500000, \"currency\": \"EUR\", \"quantity\": 1}],"
+    "\"origin\": \"RU\", \"destination\": \"KP\"}";
+
+static void test_shipment(void **state)
+{
+    /* the same bytes as `cordon shipment --json` on the same snapshot */
+    resp r = post(&s_main, "/shipment", "/shipment", shipment_body);
+    assert_int_equal(r.status, 200);
+    const char *args[] = {"shipment", "--json", "--index", main_index, "-", NULL};
+    char *out = NULL;
+    assert_int_equal(run_cli(args, shipment_body, &out, NULL), 1); /* BLOCK */
+    assert_string_equal(r.body, out);
+    free(out);
+    assert_string_equal(json_string_value(json_object_get(r.json, "decision")), "BLOCK");
+    json_t *reasons = json_object_get(r.json, "reasons");
+    assert_int_equal(json_array_size(reasons), 10);
+    for (size_t i = 0; i < json_array_size(reasons); i++)
+        check_required("ShipmentReason", json_array_get(reasons, i));
+    json_t *party = json_array_get(reasons, 0);
+    assert_string_equal(json_string_value(json_object_get(party, "entity")), "ofac_sdn:20157");
+    resp_free(&r);
+
+    /* refusals, each with a status documented for /shipment */
+    static const struct {
+        const char *body;
+        long status;
+        const char *code, *says;
+    } cases[] = {
+        {"{\"parties\": [", 400, "bad_request",
+         "request:1:13: invalid JSON: ']' expected near end of file"},
+        {"[]", 400, "bad_request", "request: a shipment must be a JSON object"},
+        {"{\"parties\": [{\"role\": \"shipper\", \"name\": \"A\"}, {\"role\": \"consignee\", "
+         "\"name\": \"B\"}], \"goods\": [{\"hscode\": \"870390\"}]}",
+         400, "bad_request", "goods[0]"},
+        {"", 422, "unprocessable", ""},
+        {"{\"parties\": [{\"role\": \"shipper\", \"name\": \"A Co\", \"country\": \"DE\"}, "
+         "{\"role\": \"consignee\", \"name\": \"!!!\", \"country\": \"FR\"}], \"goods\": "
+         "[{\"description\": \"apples\", \"hs_code\": \"080810\"}]}",
+         422, "unprocessable", "parties[1].name"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        r = post(&s_main, "/shipment", "/shipment", cases[i].body);
+        expect_error(&r, cases[i].status, cases[i].code);
+        if (!strstr(error_message_of(&r), cases[i].says))
+            fail_msg("%s: message \"%s\" lacks \"%s\"", cases[i].body, error_message_of(&r),
+                     cases[i].says);
+        resp_free(&r);
+    }
+    /* 65 parties: past the reader's limit */
+    char *many = malloc(65 * 64 + 200);
+    assert_non_null(many);
+    size_t n = (size_t)sprintf(many, "{\"parties\": [");
+    for (int i = 0; i < 65; i++)
+        n += (size_t)sprintf(many + n, "%s{\"role\": \"%s\", \"name\": \"Party %d\"}",
+                             i ? ", " : "", i == 1 ? "consignee" : "shipper", i);
+    strcpy(many + n, "], \"goods\": [{\"description\": \"apples\"}]}");
+    r = post(&s_main, "/shipment", "/shipment", many);
+    expect_error(&r, 413, "too_large");
+    assert_string_equal(error_message_of(&r), "request: parties: more than 64");
+    resp_free(&r);
+    free(many);
+}
+
 static void test_methods_and_paths(void **state)
 {
     static const struct {
@@ -713,6 +803,7 @@ static void test_methods_and_paths(void **state)
         {"GET", "/admin/reload", "/admin/reload", "Allow: POST"},
         {"POST", "/", "/", "Allow: GET, HEAD"},
         {"PATCH", "/entities/ofac_sdn:20157", "/entities/{id}", "Allow: GET, HEAD"},
+        {"GET", "/shipment", "/shipment", "Allow: POST"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         resp r = request(&s_main, cases[i].method, cases[i].target, cases[i].doc, AUTH_BEARER,
@@ -749,6 +840,7 @@ static void test_openapi_routes(void **state)
         {"/healthz", "get", "/healthz", NULL},
         {"/metrics", "get", "/metrics", NULL},
         {"/admin/reload", "post", "/admin/reload", NULL},
+        {"/shipment", "post", "/shipment", shipment_body},
         {"/", "get", "/", NULL},
         {"/app.js", "get", "/app.js", NULL},
         {"/style.css", "get", "/style.css", NULL},
@@ -827,9 +919,9 @@ static void test_metrics(void **state)
     assert_int_equal(metric(b, mt) - metric(a, mt), 3);
     assert_true(metric(b, "cordon_matches_total") - metric(a, "cordon_matches_total") >= 3);
     /* the histogram: cumulative buckets, +Inf == count, for every endpoint */
-    static const char *const eps[] = {"page", "search", "match", "entities", "lists",
-                                      "healthz", "metrics", "reload", "other"};
-    for (size_t e = 0; e < 9; e++) {
+    static const char *const eps[] = {"page",    "search",  "match",  "entities", "lists",
+                                      "healthz", "metrics", "reload", "shipment", "other"};
+    for (size_t e = 0; e < sizeof eps / sizeof eps[0]; e++) {
         char series[160];
         double prev = 0;
         static const char *const les[] = {"0.0001", "0.00025", "0.0005", "0.001", "0.0025",
@@ -981,6 +1073,140 @@ static void test_per_ip_limit(void **state)
     close(fd);
     char *log = read_all(s_snap.log, NULL);
     assert_non_null(strstr(log, "Server reached connection limit"));
+    free(log);
+}
+
+/* Sends a whole request on a new connection and reads until the server
+ * closes it. The status, or 0 when it closed without an answer; the
+ * answer's body in *body (malloc'd). */
+static int raw_request(const server *s, const char *req, size_t len, char **body)
+{
+    int fd = connect_to(s);
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = send(fd, req + off, len - off, MSG_NOSIGNAL);
+        if (n <= 0)
+            break; /* refused before the end: read what was said */
+        off += (size_t)n;
+    }
+    size_t cap = 65536, got = 0;
+    char *buf = malloc(cap + 1);
+    assert_non_null(buf);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    while (got < cap && poll(&p, 1, 10000) == 1) {
+        ssize_t n = recv(fd, buf + got, cap - got, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    int status = 0;
+    if (got > 12 && !strncmp(buf, "HTTP/1.1 ", 9))
+        status = atoi(buf + 9);
+    char *b = strstr(buf, "\r\n\r\n");
+    *body = strdup(b ? b + 4 : "");
+    free(buf);
+    return status;
+}
+
+static char *head_with(const char *target, size_t target_len, const char *header,
+                       size_t header_len, size_t *len)
+{
+    char *req = malloc(target_len + header_len + 200);
+    assert_non_null(req);
+    size_t n = (size_t)sprintf(req, "GET %s", target);
+    memset(req + n, 'a', target_len - strlen(target));
+    n += target_len - strlen(target);
+    n += (size_t)sprintf(req + n, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s", header);
+    memset(req + n, 'b', header_len);
+    n += header_len;
+    n += (size_t)sprintf(req + n, "%s\r\n", header_len ? "\r\n" : "");
+    *len = n;
+    return req;
+}
+
+static void test_head_limits(void **state)
+{
+    /* A request's line and headers must fit in the connection's memory,
+     * --max-target + 32 KiB (40 KiB here); libmicrohttpd refuses what
+     * does not, itself, with its HTML (docs/SERVER.md): 414 for a line,
+     * 431 for headers, or no answer when not even that fits. */
+    resp m1 = get(&s_main, "/metrics", "/metrics");
+    const char *o431 = "cordon_http_requests_total{endpoint=\"other\",status=\"431\"}";
+    double before = fmax(metric(m1.body, o431), 0);
+    resp_free(&m1);
+    int n431 = 0, n413 = 0, n414 = 0, none = 0;
+    size_t len;
+    char *body, *req;
+
+    req = head_with("/search?q=", 50000, "", 0, &len);
+    assert_int_equal(raw_request(&s_main, req, len, &body), 414);
+    assert_non_null(strstr(body, "<html>"));
+    n414++;
+    free(body);
+    free(req);
+    req = head_with("/healthz", 8, "X-Pad: ", 50000, &len);
+    assert_int_equal(raw_request(&s_main, req, len, &body), 431);
+    assert_non_null(strstr(body, "<html>"));
+    n431++;
+    free(body);
+    free(req);
+    /* too many header lines: each costs a record in the same memory */
+    char *hs = malloc(700 * 16 + 200);
+    assert_non_null(hs);
+    size_t k = (size_t)sprintf(hs, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    for (int i = 0; i < 700; i++)
+        k += (size_t)sprintf(hs + k, "X-H%04d: v\r\n", i);
+    k += (size_t)sprintf(hs + k, "\r\n");
+    assert_int_equal(raw_request(&s_main, hs, k, &body), 431);
+    n431++;
+    free(body);
+    free(hs);
+    /* a target far over 8 KiB that fits: our JSON 413 */
+    req = head_with("/search?q=", 40000, "", 0, &len);
+    assert_int_equal(raw_request(&s_main, req, len, &body), 413);
+    assert_non_null(strstr(body, "\"too_large\""));
+    n413++;
+    free(body);
+    free(req);
+    /* across the edge, 40,300 to 41,300 bytes of request line: each is
+     * answered by us, by libmicrohttpd, or not at all, and none leaks
+     * (ASan at the server's exit) */
+    for (size_t t = 40300; t <= 41300; t += 50) {
+        req = head_with("/search?q=", t, "", 0, &len);
+        int st = raw_request(&s_main, req, len, &body);
+        if (st == 413)
+            assert_non_null(strstr(body, "\"too_large\""));
+        else if (st == 414 || st == 431)
+            assert_non_null(strstr(body, "<html>"));
+        else if (st != 0)
+            fail_msg("a %zu-byte request line: status %d", t, st);
+        n413 += st == 413;
+        n414 += st == 414;
+        n431 += st == 431;
+        none += st == 0;
+        free(body);
+        free(req);
+    }
+    fprintf(stderr, "head limits: %d JSON 413, %d 414, %d 431, %d closed without an answer\n",
+            n413, n414, n431, none);
+    assert_true(n413 >= 2 && n414 >= 2);
+    /* libmicrohttpd's 431s are counted (endpoint "other") and logged;
+     * its 414s come before any request exists and only it logs them */
+    double t0 = now_s(), after = 0;
+    while (now_s() - t0 < 10) {
+        resp m2 = get(&s_main, "/metrics", "/metrics");
+        after = metric(m2.body, o431);
+        resp_free(&m2);
+        if (after - before >= n431)
+            break;
+        sleep_ms(50);
+    }
+    assert_int_equal(after - before, n431);
+    char *log = read_all(s_main.log, NULL);
+    assert_non_null(strstr(log, "\n- /healthz 431 "));
+    assert_non_null(strstr(log, "us (answered by libmicrohttpd)\n"));
     free(log);
 }
 
@@ -1264,6 +1490,7 @@ static void test_openapi_statuses(void **state)
         {"entities", "/entities/{id}", "get"}, {"lists", "/lists", "get"},
         {"healthz", "/healthz", "get"},    {"metrics", "/metrics", "get"},
         {"reload", "/admin/reload", "post"}, {"page", "/", "get"},
+        {"shipment", "/shipment", "post"},
     };
     resp m = get(&s_main, "/metrics", "/metrics");
     int seen = 0;
@@ -1305,10 +1532,12 @@ int main(void)
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_match),
         cmocka_unit_test(test_match_errors),
+        cmocka_unit_test(test_shipment),
         cmocka_unit_test(test_methods_and_paths),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_slow_client),
         cmocka_unit_test(test_per_ip_limit),
+        cmocka_unit_test(test_head_limits),
         cmocka_unit_test(test_reload_under_load),
         cmocka_unit_test(test_reload_broken_list),
         cmocka_unit_test(test_reload_snapshot),
