@@ -5,11 +5,15 @@
  * method of docs/openapi.yaml (each response is checked to be documented
  * there, with the required keys of its schema), authentication, /search
  * against `cordon screen --json` byte for byte, /entities against
- * cordon_entity_json, /lists against the index, yente-style /match,
- * malformed JSON, oversized bodies and targets, slow clients, the
- * per-address limit, reloads (of lists and of snapshots, good and
- * broken, under load and by SIGHUP), metrics, the log, --no-auth rules,
- * and the page in headless Chromium (tests/browser/page.test.mjs).
+ * cordon_entity_json, /lists against the index and the rules,
+ * yente-style /match, /shipment against `cordon shipment --json`,
+ * malformed JSON, oversized bodies and targets, request heads past
+ * libmicrohttpd's memory (its own 414/431, or no answer, and no leak),
+ * slow clients, the per-address limit, reloads (of lists and of
+ * snapshots, good and broken, under load and by SIGHUP), metrics, the
+ * log, --no-auth rules, and the page in headless Chromium
+ * (tests/browser/page.test.mjs). test_server_shipment.c covers the
+ * reload of the trade-control rules.
  *
  * Servers: "main" serves the default bundle's snapshot (build/
  * default.cordon or $CORDON_INDEX when they open; otherwise the test
