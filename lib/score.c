@@ -186,10 +186,13 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
     size_t nl = l->n_forms < FUZZY_FORMS ? l->n_forms : FUZZY_FORMS;
     if (q->nofuzzy || l->nofuzzy)
         nq = 0;
+    size_t lbs[8];
+    for (size_t j = 0; j < nl; j++)
+        lbs[j] = strlen(l->forms[j]);
     for (size_t i = 0; i < nq; i++) {
         size_t la = strlen(q->forms[i]);
         for (size_t j = 0; j < nl; j++) {
-            size_t lb = strlen(l->forms[j]);
+            size_t lb = lbs[j];
             size_t mn = la < lb ? la : lb, mx = la < lb ? lb : la;
             if (mn < 3 || mx < CX_FUZZY_MIN_LEN || mx - mn > 1 || has_digit(q->forms[i]) ||
                 has_digit(l->forms[j]))
@@ -205,7 +208,7 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
     }
     for (size_t i = 0; i < q->n_phon; i++)
         for (size_t j = 0; j < l->n_phon; j++) {
-            if (strlen(q->phon[i]) < 2 || strcmp(q->phon[i], l->phon[j]) != 0)
+            if (!q->phon[i][0] || !q->phon[i][1] || strcmp(q->phon[i], l->phon[j]) != 0)
                 continue;
             double jw = cordon__jaro_winkler(q->text, strlen(q->text), l->text, strlen(l->text));
             float s = (float)(P->phon_base + P->phon_k * jw);
@@ -223,7 +226,7 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
     if (best < P->loose_base + P->loose_jw && (q->nonlatin || l->nonlatin))
         for (size_t i = 0; i < q->n_loose; i++)
             for (size_t j = 0; j < l->n_loose; j++)
-                if (strlen(q->loose[i]) >= 2 && strcmp(q->loose[i], l->loose[j]) == 0) {
+                if (q->loose[i][0] && q->loose[i][1] && strcmp(q->loose[i], l->loose[j]) == 0) {
                     float ls = cordon__loose_sim(q, l->text, l->nonlatin);
                     if (ls > best) {
                         best = ls;
@@ -240,14 +243,9 @@ float cordon__loose_sim(const cx_tokview *q, const char *listed_text, int listed
 {
     if (!q->nonlatin && !listed_nonlatin)
         return 0.0f;
-    /* a little of the spelling, to rank names whose keys are all equal */
-    double jw = 0.0;
-    size_t ll = strlen(listed_text);
-    for (size_t a = 0; a < q->n_forms; a++) {
-        double x = cordon__jaro_winkler(q->forms[a], strlen(q->forms[a]), listed_text, ll);
-        if (x > jw)
-            jw = x;
-    }
+    /* a little of the spelling (of the primary form), to rank names whose
+     * keys are all equal */
+    double jw = cordon__jaro_winkler(q->text, strlen(q->text), listed_text, strlen(listed_text));
     float s = P->loose_base + P->loose_jw * (float)jw;
     return q->nonlatin ? s : s * P->loose_rev;
 }
