@@ -249,8 +249,7 @@ static void screen_cust(job *j, cust *x)
         return;
     if (!j->delta) {
         cordon_error e2;
-        if (cordon__sig_build(x->name, strlen(x->name), (cordon_schema)x->schema, x->ident,
-                              &x->sig, &e2) == CORDON_ENOMEM) {
+        if (cordon__sig_build(&q, &x->sig, &e2) == CORDON_ENOMEM) {
             x->rc = CORDON_ENOMEM;
             return;
         }

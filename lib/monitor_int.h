@@ -8,13 +8,13 @@
 #include "cordon_int.h"
 
 /*
- * Writes the signature of a customer into out (replacing its content):
- * the strings screening would look up in the index for this name
- * (analysed with `schema` as cordon_screen analyses it) and identifier.
- * Errors are those of cordon_name_analyze, or CORDON_ENOMEM.
+ * Writes the signature of a query into out (replacing its content): the
+ * strings screening would look up in the index for its name (analysed as
+ * cordon_screen analyses it) and identifiers, and its type, whether it
+ * gives a birth date, and its country code. Errors are those of
+ * cordon_name_analyze, or CORDON_ENOMEM.
  */
-int cordon__sig_build(const char *name, size_t len, cordon_schema schema, const char *ident,
-                      cordon__buf *out, cordon_error *err);
+int cordon__sig_build(const cordon_query *query, cordon__buf *out, cordon_error *err);
 
 /* Calls fn with every 64-bit key of a signature; *has_initial (may be
  * NULL) tells whether the name has a one-letter token. CORDON_ECORRUPT
@@ -30,7 +30,7 @@ int cordon__sig_keys(const void *sig, size_t len, void (*fn)(void *ctx, uint64_t
  */
 typedef struct cordon__changeset {
     const cordon_index *idx;
-    float fq;              /* listed coverage a name needs to reach the threshold */
+    double threshold;
     uint8_t *term_flags;   /* per index term: 1 when a changed name has it */
     uint32_t *slots;       /* open addressing: key -> first pair + 1 */
     size_t cap_slots, n_keys, n_pairs;

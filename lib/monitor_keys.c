@@ -33,6 +33,7 @@
 #include "index_int.h"
 #include "monitor_int.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,10 +41,14 @@
 #define POLY_B 0x100000001b3ull
 
 /* Signature layout: SIG_VERSION, then entries.
- *   'S' n flags nf {len bytes}*nf np {len bytes}*np nl {len bytes}*nl
- *       a slot: width n, flags (SLOT_*), forms, phonetic, loose keys
+ *   'Q' schema flags c0 c1   the qualifiers: type, QUAL_DOB when a birth
+ *       date was given, the country code (0 0 when none)
+ *   'S' first n flags nf {len bytes}*nf np {len bytes}*np nl {len bytes}*nl
+ *       a slot: its first query token and width n, flags (SLOT_*),
+ *       forms, phonetic, loose keys
  *   'X' len bytes      an identifier, normalized as screening does
  * Strings are 1 to 255 bytes. */
+enum { QUAL_DOB = 1 };
 enum { SLOT_NONLATIN = 1, SLOT_INITIAL = 2, SLOT_RETRIEVABLE = 4 };
 
 /* Key namespaces (the table a key belongs to). */
@@ -150,13 +155,35 @@ static int put_list(cordon__buf *b, const char *const *v, size_t n)
     return 0;
 }
 
-int cordon__sig_build(const char *name, size_t len, cordon_schema schema, const char *ident,
-                      cordon__buf *out, cordon_error *err)
+/* The country code screen.c's check_query gives the query's country. */
+static void country_code(const char *s, size_t len, char out[3])
+{
+    out[0] = out[1] = out[2] = '\0';
+    if (!s || !len || !cordon__utf8_valid(s, len))
+        return;
+    len = cordon__trim(&s, len);
+    if (len == 2 && isalpha((unsigned char)s[0]) && isalpha((unsigned char)s[1])) {
+        out[0] = (char)toupper((unsigned char)s[0]);
+        out[1] = (char)toupper((unsigned char)s[1]);
+    } else if (cordon_country_lookup(s, len, out) != 0) {
+        out[0] = out[1] = '\0';
+    }
+}
+
+int cordon__sig_build(const cordon_query *query, cordon__buf *out, cordon_error *err)
 {
     out->len = 0;
-    if (cordon__buf_putc(out, SIG_VERSION))
+    char cc[3];
+    country_code(query->country, query->country_len, cc);
+    if (cordon__buf_putc(out, SIG_VERSION) || cordon__buf_putc(out, 'Q') ||
+        cordon__buf_putc(out, (char)query->schema) ||
+        cordon__buf_putc(out, query->birth_date ? QUAL_DOB : 0) || cordon__buf_putc(out, cc[0]) ||
+        cordon__buf_putc(out, cc[1]))
         return cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
     int rc = 0;
+    const char *name = query->name;
+    size_t len = query->name_len;
+    cordon_schema schema = query->schema;
     if (name && len) {
         cordon_name_analysis *an = NULL;
         rc = cordon_name_analyze(name, len, schema, &an, err);
@@ -170,7 +197,8 @@ int cordon__sig_build(const char *name, size_t len, cordon_schema schema, const 
             unsigned flags = (sl->view.nonlatin ? SLOT_NONLATIN : 0) |
                              (sl->initial ? SLOT_INITIAL : 0) |
                              (sl->retrievable ? SLOT_RETRIEVABLE : 0);
-            if (cordon__buf_putc(out, 'S') || cordon__buf_putc(out, (char)sl->n) ||
+            if (cordon__buf_putc(out, 'S') || cordon__buf_putc(out, (char)sl->first) ||
+                cordon__buf_putc(out, (char)sl->n) ||
                 cordon__buf_putc(out, (char)flags) ||
                 put_list(out, sl->view.forms, sl->view.n_forms) ||
                 put_list(out, sl->view.phon, sl->view.n_phon) ||
@@ -181,9 +209,10 @@ int cordon__sig_build(const char *name, size_t len, cordon_schema schema, const 
         if (rc)
             return cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    if (ident && *ident) {
+    for (size_t i = 0; i < query->n_ids; i++) {
         char key[128]; /* as screen.c's check_query normalizes it */
-        size_t kl = cordon__ident_normalize(ident, strlen(ident), key, sizeof key);
+        size_t kl = cordon__ident_normalize(query->ids[i].value, query->ids[i].len, key,
+                                            sizeof key);
         if (kl >= 3 && (cordon__buf_putc(out, 'X') || put_str(out, key)))
             return cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -192,11 +221,19 @@ int cordon__sig_build(const char *name, size_t len, cordon_schema schema, const 
 
 /* ---- reading signatures ------------------------------------------------------------ */
 
+/* The qualifiers of a signature. */
+struct quals {
+    int schema;
+    bool dob;
+    char country[3];
+};
+
 /* One decoded slot; its strings live in `text`. */
 typedef struct dslot {
     cx_slot_q q;
     char text[8 * 256 + 8 * 256];
     unsigned flags;
+    struct quals quals;
 } dslot;
 
 static int read_list(const unsigned char *p, size_t len, size_t *i, const char **v, size_t max,
@@ -224,12 +261,24 @@ static int read_list(const unsigned char *p, size_t len, size_t *i, const char *
 }
 
 /* Decodes the next entry at *i: a slot (returns 'S'), an identifier
- * ('X', its key in ident), 0 at the end, or CORDON_ECORRUPT. */
+ * ('X', its key in ident), the qualifiers ('Q', into d->quals), 0 at the
+ * end, or CORDON_ECORRUPT. */
 static int next_entry(const unsigned char *p, size_t len, size_t *i, dslot *d, char ident[256])
 {
     if (*i >= len)
         return 0;
     int tag = p[(*i)++];
+    if (tag == 'Q') {
+        if (len - *i < 4 || p[*i] >= CORDON_SCHEMA_COUNT_)
+            return CORDON_ECORRUPT;
+        d->quals.schema = p[*i];
+        d->quals.dob = (p[*i + 1] & QUAL_DOB) != 0;
+        d->quals.country[0] = (char)p[*i + 2];
+        d->quals.country[1] = (char)p[*i + 3];
+        d->quals.country[2] = '\0';
+        *i += 4;
+        return 'Q';
+    }
     if (tag == 'X') {
         if (*i >= len)
             return CORDON_ECORRUPT;
@@ -241,9 +290,10 @@ static int next_entry(const unsigned char *p, size_t len, size_t *i, dslot *d, c
         *i += n;
         return 'X';
     }
-    if (tag != 'S' || len - *i < 2)
+    if (tag != 'S' || len - *i < 3)
         return CORDON_ECORRUPT;
     memset(&d->q, 0, sizeof d->q);
+    d->q.first = p[(*i)++];
     d->q.n = p[(*i)++];
     d->flags = p[(*i)++];
     size_t used = 0;
@@ -252,7 +302,8 @@ static int next_entry(const unsigned char *p, size_t len, size_t *i, dslot *d, c
         read_list(p, len, i, v->phon, 4, &v->n_phon, d->text, &used) ||
         read_list(p, len, i, v->loose, 4, &v->n_loose, d->text, &used))
         return CORDON_ECORRUPT;
-    if (v->n_forms == 0 || d->q.n == 0)
+    if (v->n_forms == 0 || d->q.n == 0 || d->q.first >= CX_MAX_QTOK ||
+        d->q.first + d->q.n > CX_MAX_QTOK)
         return CORDON_ECORRUPT;
     v->text = v->forms[0];
     v->nonlatin = (d->flags & SLOT_NONLATIN) != 0;
@@ -277,6 +328,8 @@ int cordon__sig_keys(const void *sig, size_t len, void (*fn)(void *ctx, uint64_t
     size_t i = 1;
     int tag;
     while ((tag = next_entry(p, len, &i, d, ident)) > 0) {
+        if (tag == 'Q')
+            continue;
         if (tag == 'X') {
             fn(ctx, key_of(NS_IDENT, ident));
             continue;
@@ -302,10 +355,18 @@ typedef struct kt {
     uint32_t term;
 } kt;
 
-/* A name of a changed entity, as cordon__name_ltoks sees it. */
+#define CNAME_CODES 8
+
+/* A name of a changed entity, as cordon__name_ltoks sees it, with what
+ * screen.c's adjust() looks at besides the name. */
 typedef struct cname {
     uint32_t first; /* its tokens' best similarities start here in `best` */
     uint8_t n;
+    uint8_t schema;  /* the entity's */
+    uint8_t weak;    /* a weak alias: -0.05 */
+    uint8_t dates;   /* the entity lists birth dates */
+    uint8_t n_codes; /* country codes listed; CNAME_CODES + 1: more */
+    char codes[CNAME_CODES][2];
     float L;        /* total weight */
     uint32_t stamp; /* customer check that last touched it */
 } cname;
@@ -317,6 +378,12 @@ typedef struct occ {
     uint32_t name;
     uint8_t pos, span;
 } occ;
+
+typedef struct rel {
+    uint32_t term;
+    uint8_t first, n; /* query tokens [first, first + n) */
+    float sim;
+} rel;
 
 struct cordon__changeset_impl {
     kt *pairs;
@@ -331,11 +398,12 @@ struct cordon__changeset_impl {
     size_t n_occs, cap_occs;
     uint32_t *occ_start;  /* per index term: first occurrence (CSR), when built */
     uint32_t epoch;
-    /* per customer check: the related changed terms and their best
-     * similarity */
-    uint32_t *rel_term;
-    float *rel_sim;
+    /* per customer check: the changed terms related to a slot, with the
+     * query tokens the slot covers and its similarity */
+    struct rel *rels;
     size_t n_rel, cap_rel;
+    float *tokmax; /* per changed name, CX_MAX_QTOK: see cordon__changeset_meets */
+    size_t cap_tokmax;
 };
 
 typedef struct cordon__changeset_impl impl;
@@ -402,8 +470,10 @@ static void term_keys(const cordon_index *idx, build_ctx *b)
  * coverages plus (1 - ALPHA) x the smaller (score.c), so it scores at
  * least `floor` only if its own coverage -- the weight of its tokens that
  * aligned, each counted at its similarity, over its total weight --
- * reaches fq = (floor - ALPHA) / (1 - ALPHA), where floor is the
- * threshold less the largest bonus a birth date and a country can add.
+ * reaches fq = (floor - ALPHA) / (1 - ALPHA). The floor is the threshold
+ * less the most screen.c's adjust() can add for this customer and this
+ * entity: a weak alias, a type that differs, a birth date when both give
+ * one, the customer's country listed or not.
  * A token can align only with a slot related to its term (or to a pair
  * term over it), at most at that similarity. So summing, over a changed
  * name's tokens, weight x the best similarity any of the customer's
@@ -414,17 +484,40 @@ static void term_keys(const cordon_index *idx, build_ctx *b)
  * gives it, for every name some other slot relates to (a name no slot
  * relates to is not retrieved at all).
  */
-#define MAX_BONUS 0.05 /* screen.c: exact birth date 0.03 + country 0.02 */
+/* screen.c's adjustments (ADJ_*) */
+#define ADJ_DOB_BEST 0.03f
+#define ADJ_COUNTRY_MATCH 0.02f
+#define ADJ_COUNTRY_CONTRA (-0.05f)
+#define ADJ_SCHEMA_PARTY (-0.15f)
+#define ADJ_SCHEMA_ASSET (-0.40f)
+#define ADJ_WEAK (-0.05f)
+
+static bool party(int s) { return s == CORDON_SCHEMA_PERSON || s == CORDON_SCHEMA_ORGANIZATION; }
+
+/* The most adjust() can add for a customer with qualifiers q and a name
+ * of this entity. */
+static float max_adjust(const struct quals *q, const cname *cn)
+{
+    float a = cn->weak ? ADJ_WEAK : 0.0f;
+    if (q->schema != CORDON_SCHEMA_UNKNOWN && cn->schema != CORDON_SCHEMA_UNKNOWN &&
+        q->schema != cn->schema)
+        a += party(q->schema) && party(cn->schema) ? ADJ_SCHEMA_PARTY : ADJ_SCHEMA_ASSET;
+    if (q->dob && cn->dates)
+        a += ADJ_DOB_BEST;
+    if (q->country[0] && cn->n_codes) {
+        bool hit = cn->n_codes > CNAME_CODES;
+        for (size_t i = 0; !hit && i < cn->n_codes; i++)
+            hit = cn->codes[i][0] == q->country[0] && cn->codes[i][1] == q->country[1];
+        a += hit ? ADJ_COUNTRY_MATCH : ADJ_COUNTRY_CONTRA;
+    }
+    return a;
+}
 
 int cordon__changeset_init(cordon__changeset *cs, const cordon_index *idx, double threshold)
 {
     memset(cs, 0, sizeof *cs);
     cs->idx = idx;
-    double a = cordon__params()->alpha;
-    double fq = (threshold - MAX_BONUS - a) / (1.0 - a);
-    /* a margin for float rounding in the scorer: erring low only lets
-     * more customers through */
-    cs->fq = fq > 0.001 ? (float)(fq - 0.001) : 0.0f;
+    cs->threshold = threshold;
     size_t nt = idx->meta->n_terms;
     cs->term_flags = calloc(nt ? nt : 1, 1);
     cs->scratch = malloc(sizeof(dslot));
@@ -443,8 +536,8 @@ void cordon__changeset_free(cordon__changeset *cs)
         free(m->letter);
         free(m->occs);
         free(m->occ_start);
-        free(m->rel_term);
-        free(m->rel_sim);
+        free(m->rels);
+        free(m->tokmax);
         free(m);
     }
     free(cs->slots);
@@ -502,7 +595,22 @@ int cordon__changeset_add_entity(cordon__changeset *cs, size_t entity)
         m->letter = letter;
         uint32_t c = (uint32_t)m->n_names++;
         cname *cn = &m->names[c];
-        *cn = (cname){.first = (uint32_t)m->n_tok, .n = (uint8_t)nl};
+        *cn = (cname){.first = (uint32_t)m->n_tok, .n = (uint8_t)nl, .schema = (uint8_t)e->schema,
+                      .weak = nm->kind == CORDON_NAME_WEAK, .dates = e->n_dates > 0};
+        /* the country codes adjust() compares: nationalities,
+         * citizenships, other countries */
+        const uint32_t firsts[] = {e->nats, e->cits, e->ctys};
+        const uint32_t counts[] = {e->n_nats, e->n_cits, e->n_ctys};
+        for (int g = 0; g < 3; g++)
+            for (uint32_t i = 0; i < counts[g]; i++) {
+                const cx_country *ct = &idx->countries[firsts[g] + i];
+                if (!ct->code[0])
+                    continue;
+                if (cn->n_codes < CNAME_CODES)
+                    memcpy(cn->codes[cn->n_codes], ct->code, 2);
+                if (cn->n_codes <= CNAME_CODES)
+                    cn->n_codes++;
+            }
         for (size_t i = 0; i < nl; i++) {
             m->weight[m->n_tok + i] = tk[i].weight;
             cn->L += tk[i].weight;
@@ -635,21 +743,20 @@ typedef struct probe {
 static void relate_term(probe *p, uint32_t t, float sim)
 {
     impl *m = p->cs->impl;
-    for (size_t i = 0; i < m->n_rel; i++)
-        if (m->rel_term[i] == t) {
-            if (sim > m->rel_sim[i])
-                m->rel_sim[i] = sim;
+    uint8_t first = p->slot->first, n = p->slot->n;
+    for (size_t i = 0; i < m->n_rel; i++) {
+        rel *r = &m->rels[i];
+        if (r->term == t && r->first == first && r->n == n) {
+            if (sim > r->sim)
+                r->sim = sim;
             return;
         }
-    size_t c1 = m->cap_rel, c2 = m->cap_rel;
-    if (grow((void **)&m->rel_term, &c1, m->n_rel + 1, sizeof *m->rel_term) ||
-        grow((void **)&m->rel_sim, &c2, m->n_rel + 1, sizeof *m->rel_sim)) {
+    }
+    if (grow((void **)&m->rels, &m->cap_rel, m->n_rel + 1, sizeof *m->rels)) {
         p->failed = true;
         return;
     }
-    m->cap_rel = c1 < c2 ? c1 : c2;
-    m->rel_term[m->n_rel] = t;
-    m->rel_sim[m->n_rel++] = sim;
+    m->rels[m->n_rel++] = (rel){t, first, n, sim > 1.0f ? 1.0f : sim};
 }
 
 static void probe_key(void *ctx, uint64_t k)
@@ -701,21 +808,29 @@ int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len)
     impl *m = cs->impl;
     dslot *d = cs->scratch;
     m->n_rel = 0;
+    /* without qualifiers (none were kept): assume the largest bonus */
+    struct quals q = {CORDON_SCHEMA_UNKNOWN, true, "??"};
     bool initial = false;
-    char initials[64];
+    char initials[CX_MAX_QTOK];
+    uint8_t initial_at[CX_MAX_QTOK]; /* the query token each initial is */
     size_t n_initials = 0;
     probe pr = {cs, NULL, false, false};
     size_t i = 1;
     int tag = 0;
     char ident[256];
     while (!pr.ident && (tag = next_entry(p, len, &i, d, ident)) > 0) {
+        if (tag == 'Q') {
+            q = d->quals;
+            continue;
+        }
         if (tag == 'X') {
             pr.slot = NULL;
             probe_key(&pr, key_of(NS_IDENT, ident));
             continue;
         }
-        if (d->q.initial && n_initials < sizeof initials) {
+        if (d->q.initial && n_initials < CX_MAX_QTOK) {
             initial = true;
+            initial_at[n_initials] = d->q.first;
             initials[n_initials++] = d->q.view.text[0];
         }
         if (d->q.retrievable) {
@@ -732,50 +847,78 @@ int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len)
     /* a name no slot relates to is never retrieved, initials or not */
     if (m->n_rel == 0)
         return 0;
-    /* the bound on each changed name the customer touches */
+    /* The bound on each changed name the customer touches, two ways:
+     * each listed token at the best similarity any slot has with it
+     * (best[]), and each query token at the best pair it is part of
+     * (tokmax[]): a pair of the alignment uses its query tokens and its
+     * listed tokens once, so either sum bounds what aligns. */
+    if (grow((void **)&m->tokmax, &m->cap_tokmax, m->n_names * CX_MAX_QTOK, sizeof *m->tokmax))
+        return CORDON_ENOMEM;
     if (++m->epoch == 0) {
         for (size_t c = 0; c < m->n_names; c++)
             m->names[c].stamp = 0;
         m->epoch = 1;
     }
+    const float sim_initial = cordon__params()->sim_initial;
     for (size_t r = 0; r < m->n_rel; r++) {
-        uint32_t t = m->rel_term[r];
-        float sim = m->rel_sim[r] > 1.0f ? 1.0f : m->rel_sim[r];
-        for (uint32_t o = m->occ_start[t]; o < m->occ_start[t + 1]; o++) {
+        const rel *rl = &m->rels[r];
+        for (uint32_t o = m->occ_start[rl->term]; o < m->occ_start[rl->term + 1]; o++) {
             const occ *x = &m->occs[o];
             cname *cn = &m->names[x->name];
+            float *tm = m->tokmax + (size_t)x->name * CX_MAX_QTOK;
             if (cn->stamp != m->epoch) {
                 cn->stamp = m->epoch;
                 memset(m->best + cn->first, 0, cn->n * sizeof *m->best);
+                memset(tm, 0, CX_MAX_QTOK * sizeof *tm);
                 /* a query initial aligns any token with its first letter
                  * (score.c: a listed initial fully, a word at
                  * sim_initial) */
                 for (size_t k = 0; initial && k < cn->n; k++) {
                     char l = m->letter[cn->first + k];
-                    for (size_t q = 0; q < n_initials; q++) {
+                    float w = m->weight[cn->first + k];
+                    for (size_t qi = 0; qi < n_initials; qi++) {
                         float si = 0.0f;
-                        if (l == initials[q])
-                            si = cordon__params()->sim_initial;
-                        else if (l >= 'A' && l <= 'Z' && l - 'A' + 'a' == initials[q])
+                        if (l == initials[qi])
+                            si = sim_initial;
+                        else if (l >= 'A' && l <= 'Z' && l - 'A' + 'a' == initials[qi])
                             si = 1.0f;
                         if (si > m->best[cn->first + k])
                             m->best[cn->first + k] = si;
+                        if (si * w > tm[initial_at[qi]])
+                            tm[initial_at[qi]] = si * w;
                     }
                 }
             }
-            for (size_t k = x->pos; k < (size_t)x->pos + x->span && k < cn->n; k++)
-                if (sim > m->best[cn->first + k])
-                    m->best[cn->first + k] = sim;
+            float wspan = 0.0f;
+            for (size_t k = x->pos; k < (size_t)x->pos + x->span && k < cn->n; k++) {
+                wspan += m->weight[cn->first + k];
+                if (rl->sim > m->best[cn->first + k])
+                    m->best[cn->first + k] = rl->sim;
+            }
+            float contrib = rl->sim * wspan;
+            for (size_t qt = rl->first; qt < (size_t)rl->first + rl->n; qt++)
+                if (contrib > tm[qt])
+                    tm[qt] = contrib;
         }
     }
+    const double a = cordon__params()->alpha;
     for (size_t r = 0; r < m->n_rel; r++) {
-        uint32_t t = m->rel_term[r];
-        for (uint32_t o = m->occ_start[t]; o < m->occ_start[t + 1]; o++) {
-            cname *cn = &m->names[m->occs[o].name];
-            float ml = 0.0f;
+        const rel *rl = &m->rels[r];
+        for (uint32_t o = m->occ_start[rl->term]; o < m->occ_start[rl->term + 1]; o++) {
+            uint32_t c = m->occs[o].name;
+            cname *cn = &m->names[c];
+            const float *tm = m->tokmax + (size_t)c * CX_MAX_QTOK;
+            float by_listed = 0.0f, by_query = 0.0f;
             for (size_t k = 0; k < cn->n; k++)
-                ml += m->weight[cn->first + k] * m->best[cn->first + k];
-            if (ml >= cs->fq * cn->L)
+                by_listed += m->weight[cn->first + k] * m->best[cn->first + k];
+            for (size_t qt = 0; qt < CX_MAX_QTOK; qt++)
+                by_query += tm[qt];
+            float ml = by_listed < by_query ? by_listed : by_query;
+            double floor = cs->threshold - max_adjust(&q, cn);
+            /* a margin for float rounding in the scorer: erring low only
+             * lets more customers through */
+            double fq = (floor - a) / (1.0 - a) - 0.001;
+            if (ml >= fq * cn->L)
                 return 1;
         }
     }
