@@ -125,8 +125,12 @@ typedef struct cordon__csv {
     const char *data;
     size_t len, pos;
     char delim;
-    unsigned long line;        /* line where the current record starts */
+    unsigned long line;        /* line where the current record starts; after
+                                  a failure, the line of the fault */
     unsigned long next_line;   /* line where the next record starts */
+    const char *error;         /* after a failure: what is wrong, a sentence */
+    int failed;                /* the failure, returned again by later calls */
+    char message[160];         /* error, when it names places */
     cordon__buf scratch;       /* unescaped quoted fields */
     cordon__vec fields;        /* cordon__csv_field */
     cordon__vec offsets;       /* size_t: scratch offsets of quoted fields,
@@ -143,9 +147,14 @@ typedef struct cordon__csv {
 void cordon__csv_init(cordon__csv *c, const char *data, size_t len, char delim);
 /*
  * Reads the next record: returns 1 and sets *fields and *n (valid until the
- * next call), 0 at the end, or a negative code with *err_column set (an
- * unterminated quote, text after a closing quote, too many fields).
- * Blank lines are skipped.
+ * next call), 0 at the end, or a negative code: CORDON_EFORMAT for an
+ * unterminated quote (at the opening quote; also when a quoted field runs
+ * on over lines into text after its close, which the message places too)
+ * or text after a closing quote (at the text), CORDON_ETOOBIG for too many
+ * fields, CORDON_ENOMEM. On failure c->error says which, c->line is the
+ * line of the fault (a quoted field may have taken the record over
+ * several lines) and *err_column its column in that line, in characters
+ * from 1. Blank lines are skipped.
  */
 int cordon__csv_next(cordon__csv *c, const cordon__csv_field **fields, size_t *n,
                      unsigned long *err_column);

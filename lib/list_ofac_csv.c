@@ -113,21 +113,6 @@ static bool is_number(const char *s, size_t len)
     return true;
 }
 
-/* 1-based line and column of byte `pos` of the file being read. */
-static void position(const parser *p, size_t pos, unsigned long *line, unsigned long *col)
-{
-    const char *d = p->csv.data;
-    unsigned long l = 1;
-    size_t start = 0;
-    for (size_t i = 0; i < pos && i < p->csv.len; i++)
-        if (d[i] == '\n') {
-            l++;
-            start = i + 1;
-        }
-    *line = l;
-    *col = (unsigned long)(pos - start + 1);
-}
-
 /* ---- files -------------------------------------------------------- */
 
 static int classify(parser *p)
@@ -243,40 +228,12 @@ static int next_row(parser *p, enum role role, const cordon__csv_field **f)
     p->line = p->csv.line;
     if (rc == 0)
         return 0;
-    if (rc == CORDON_ENOMEM)
-        return cordon__loader_fail(ld, rc, p->line, 0, "out of memory");
     if (rc == CORDON_ETOOBIG)
         return cordon__loader_fail(ld, rc, p->line, col,
                                    "too many fields (an OFAC %s row has %zu)",
                                    roles[role].rows, roles[role].columns);
-    if (rc < 0) {
-        /* csv.c stopped at the start of the quoted field that failed:
-         * either its quote never closes, or text follows the close. */
-        const char *d = p->csv.data;
-        size_t len = p->csv.len, q = p->csv.pos + 1;
-        for (;;) {
-            const char *c = q < len ? memchr(d + q, '"', len - q) : NULL;
-            if (!c) {
-                unsigned long l, cl;
-                position(p, p->csv.pos, &l, &cl);
-                return cordon__loader_fail(ld, CORDON_EFORMAT, l, cl,
-                                           "unterminated quote: the quoted field opened "
-                                           "here never closes");
-            }
-            q = (size_t)(c - d) + 1;
-            if (q < len && d[q] == '"') {
-                q++;
-                continue;
-            }
-            break;
-        }
-        while (q < len && d[q] == ' ')
-            q++;
-        unsigned long l, cl;
-        position(p, q, &l, &cl);
-        return cordon__loader_fail(ld, CORDON_EFORMAT, l, cl,
-                                   "text after the closing quote of a field");
-    }
+    if (rc < 0) /* csv.c names the fault and where it is */
+        return cordon__loader_fail(ld, rc, p->line, col, "%s", p->csv.error);
     if (n != roles[role].columns)
         return cordon__loader_fail(ld, CORDON_EFORMAT, p->line, 0,
                                    "%zu fields where an OFAC %s row has %zu", n,

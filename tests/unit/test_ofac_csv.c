@@ -602,19 +602,34 @@ static void test_bad_quotes(void **state)
     assert_string_equal(err.message,
                         "unterminated quote: the quoted field opened here never closes");
 
-    /* A quote opened on line 2 closes on line 3, where text follows. */
+    /* A quote opened on line 2 closes on line 3, where text follows: the
+     * quote opened on line 2 is the likely fault, and both places are
+     * named. */
     sdn = tmp_text(&t, "sdn.csv", ROW1 "2,\"TWO\r\nX\"Y,-0- \r\n" ROW2);
     err = fails(CORDON_EFORMAT, files, 1);
-    assert_int_equal(err.line, 3);
+    assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 3);
-    assert_string_equal(err.message, "text after the closing quote of a field");
+    assert_string_equal(err.message, "unterminated quote: the quoted field opened here runs on "
+                                     "to line 3, where text follows its closing quote at "
+                                     "column 3");
+
+    /* A record whose quoted field spans lines, then a fault on its third
+     * line: the error names that line, not the record's first. */
+    sdn = tmp_text(&t, "sdn.csv", ROW1 "2,\"TWO\r\nLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,"
+                                        "\"A\r\nB\",-0- ,-0- ,-0- ,\"x\"y\r\n");
+    err = fails(CORDON_EFORMAT, files, 1);
+    assert_int_equal(err.line, 4);
+    assert_int_equal(err.column, 22);
+    assert_string_equal(err.message, "text after the closing quote of a field (a quote "
+                                     "inside a quoted field is written twice)");
 
     sdn = tmp_text(&t, "sdn.csv", ROW1 "2,\"TWO\"X,-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
                                         "-0- ,-0- \r\n");
     err = fails(CORDON_EFORMAT, files, 1);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 8);
-    assert_string_equal(err.message, "text after the closing quote of a field");
+    assert_string_equal(err.message, "text after the closing quote of a field (a quote "
+                                     "inside a quoted field is written twice)");
     tmp_clean(&t);
 }
 
