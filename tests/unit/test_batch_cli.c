@@ -22,6 +22,7 @@
 static const char *cli;
 static char tmp[256];
 static char index_path[300];
+static char db_path[300];
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -152,6 +153,10 @@ static int group_setup(void **state)
     snprintf(tmp, sizeof tmp, "/tmp/cordon-batch-test-XXXXXX");
     if (!mkdtemp(tmp))
         return -1;
+    /* batch keeps an audit log by default: every run here logs to a
+     * store of its own, never the user's */
+    snprintf(db_path, sizeof db_path, "%s/audit.db", tmp);
+    setenv("CORDON_DB", db_path, 1);
     /* One snapshot of the bundled lists for every run: the one `make`
      * builds (check depends on it), or else one built here. */
     if (access("build/default.cordon", R_OK) == 0) {
@@ -399,9 +404,23 @@ static void test_summary(void **state)
     /* stderr is not a terminal: no progress line, no control characters */
     assert_null(strchr(e, '\r'));
     assert_null(strchr(e, '\033'));
-    const char *head = "cordon batch: 8 rows, 5 matches in 3 rows, 1 rejected; ";
+    /* the counts of the golden output: one line per match, after the
+     * header; the row number first */
+    char *golden = slurp("tests/batch/quoting/expected.out", NULL);
+    assert_non_null(golden);
+    unsigned long matches = 0, matched_rows = 0, last_row = 0;
+    for (char *line = strchr(golden, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        unsigned long row = strtoul(line + 1, NULL, 10);
+        matches++;
+        matched_rows += row != last_row;
+        last_row = row;
+    }
+    free(golden);
+    char head[200];
+    snprintf(head, sizeof head, "cordon batch: 8 rows, %lu match%s in %lu row%s, 1 rejected; ",
+             matches, matches == 1 ? "" : "es", matched_rows, matched_rows == 1 ? "" : "s");
     if (strncmp(e, head, strlen(head)) != 0)
-        fail_msg("summary:\n%s", e);
+        fail_msg("summary, expected \"%s\":\n%s", head, e);
     assert_non_null(strstr(e, " rows/s on 2 threads\n"));
     /* list versions: name, publication date, sha256 prefix; then the index hash */
     static const char *const lists[] = {"ofac_sdn", "ofac_cons", "un_sc", "uk_ofsi"};
@@ -419,12 +438,16 @@ static void test_summary(void **state)
     cordon_index *idx;
     cordon_error cerr;
     assert_int_equal(cordon_index_open(index_path, &idx, &cerr), 0);
-    char want[200];
+    char want[400];
     snprintf(want, sizeof want, "  index sha256 %s\n", cordon_index_hash(idx));
     assert_non_null(strstr(e, want));
     const cordon_source_info *s0 = cordon_index_source(idx, 0);
     snprintf(want, sizeof want, "sha256 %.12s  %zu entities\n", s0->sha256, s0->n_entities);
     assert_non_null(strstr(e, want));
+    /* 8 rows, 1 rejected: 7 screenings in the audit log */
+    snprintf(want, sizeof want, "  audit 7 records in %s\n", db_path);
+    if (!strstr(e, want))
+        fail_msg("no \"%s\" in:\n%s", want, e);
     cordon_index_close(idx);
     free(e);
     same_file(out, "tests/batch/quoting/expected.out");
