@@ -10,8 +10,9 @@
 #  1. builds build/cordon, the default snapshot, gen_customers and
 #     bruteforce_jw; generates SMALL and BIG customer files (seeded, 1% of
 #     rows planted with listed parties, the true entity id in `truth`);
-#  2. runs batch on SMALL at -j1 and -j2, three times each: median rows/s
-#     (wall clock, index opening included), CPU seconds, peak RSS;
+#  2. runs batch on SMALL at -j1 and -j2, and -j2 --no-audit, three times
+#     each: median rows/s (wall clock, index opening included), CPU
+#     seconds, peak RSS;
 #  3. runs batch once on BIG at -j2: peak RSS (flat memory: BIG vs SMALL);
 #  4. recall: a planted row counts as found when its true entity id is
 #     among the row's matches; also by variation, and alerts on clean rows;
@@ -51,31 +52,43 @@ small_csv=$(gen "$small")
 big_csv=
 [ "$big" -gt 0 ] && big_csv=$(gen "$big")
 
-# One batch run; prints "wall user sys maxrss_kb".
-run() { # jobs input output
+# One batch run; prints "wall user sys maxrss_kb". Batch keeps an audit
+# log by default: here a fresh store per run, so runs are alike.
+export CORDON_DB=$work/audit.db
+run() { # jobs input output [batch options]
+  local j=$1 in=$2 out=$3
+  shift 3
+  rm -f "$CORDON_DB" "$CORDON_DB-wal" "$CORDON_DB-shm"
   /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" \
-    ./build/cordon batch -q -j "$1" --index "$index" --keep truth,variation -o "$3" "$2" || [ $? -eq 1 ]
+    ./build/cordon batch -q -j "$j" --index "$index" --keep truth,variation "$@" -o "$out" "$in" \
+    || [ $? -eq 1 ]
   tail -1 "$work/time.txt" # (time says "Command exited with non-zero status 1" first)
 }
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
 echo "== cordon batch on $(nproc) cores (load average $(cut -d' ' -f1-3 /proc/loadavg)): $small rows"
 declare -A rps cpu rss
-for j in 1 2; do
+for j in 1 2 2n; do
   : > "$work/runs_$j.txt"
   for i in 1 2 3; do
-    run "$j" "$small_csv" "$work/out_small_j$j.csv" >> "$work/runs_$j.txt"
+    if [ "$j" = 2n ]; then
+      run 2 "$small_csv" "$work/out_small_j$j.csv" --no-audit >> "$work/runs_$j.txt"
+    else
+      run "$j" "$small_csv" "$work/out_small_j$j.csv" >> "$work/runs_$j.txt"
+    fi
   done
   wall=$(awk '{print $1}' "$work/runs_$j.txt" | median)
   cpu[$j]=$(awk '{print $2 + $3}' "$work/runs_$j.txt" | median)
   rss[$j]=$(awk '{print $4}' "$work/runs_$j.txt" | sort -n | tail -1)
   rps[$j]=$(awk -v n="$small" -v w="$wall" 'BEGIN {printf "%.0f", n / w}')
-  printf '  -j%d  median wall %6.2f s  %8s rows/s  CPU %7.2f s (%.0f rows per CPU second)  peak RSS %d MB\n' \
+  printf '  -j%-3s median wall %6.2f s  %8s rows/s  CPU %7.2f s (%.0f rows per CPU second)  peak RSS %d MB\n' \
     "$j" "$wall" "${rps[$j]}" "${cpu[$j]}" "$(awk -v n="$small" -v c="${cpu[$j]}" 'BEGIN {print n / c}')" \
     "$((rss[$j] / 1024))"
 done
-cmp -s "$work/out_small_j1.csv" "$work/out_small_j2.csv" && echo "  -j1 and -j2 outputs are identical" \
-  || echo "  WARNING: -j1 and -j2 outputs differ"
+echo "  (-j2n: -j2 --no-audit; the others keep the default audit log)"
+cmp -s "$work/out_small_j1.csv" "$work/out_small_j2.csv" && cmp -s "$work/out_small_j1.csv" \
+  "$work/out_small_j2n.csv" && echo "  -j1, -j2 and -j2n outputs are identical" \
+  || echo "  WARNING: the outputs differ"
 awk -v a="${rps[1]}" -v b="${rps[2]}" 'BEGIN {printf "  scaling 1 -> 2 threads: %.2fx\n", b / a}'
 
 if [ -n "$big_csv" ]; then
