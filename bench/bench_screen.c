@@ -290,6 +290,23 @@ static int run(const char *snapshot, const char *shared, size_t want)
     printf("cordon latency, one thread, CPU time: p50 %.1f us, p99 %.1f us, max %.1f us "
            "(load average while measuring: %s)\n",
            sorted[nq / 2] * 1e6, sorted[nq * 99 / 100] * 1e6, sorted[nq - 1] * 1e6, loadavg());
+    {
+        /* CPU p50 by kind of query */
+        double *a = malloc(nq * sizeof *a), *b2 = malloc(nq * sizeof *b2);
+        size_t na = 0, nb = 0;
+        for (size_t i = 0; i < nq; i++) {
+            if (qs[i].target != CX_NONE)
+                a[na++] = cpu[i];
+            else
+                b2[nb++] = cpu[i];
+        }
+        qsort(a, na, sizeof *a, cmp_double);
+        qsort(b2, nb, sizeof *b2, cmp_double);
+        printf("  CPU p50 by kind: listed names with a typo %.1f us, others %.1f us\n",
+               na ? a[na / 2] * 1e6 : 0, nb ? b2[nb / 2] * 1e6 : 0);
+        free(a);
+        free(b2);
+    }
     printf("cordon top-1 recall on listed names with a typo (threshold %.2f): %.4f (%zu/%zu)\n",
            thr, known ? (double)hit / (double)known : 0, hit, known);
 

@@ -345,6 +345,9 @@ typedef struct cx_query {
     size_t sim_cap;               /* entries of rel_sim and rel_method */
     uint32_t *rel_tab;            /* open addressing: term -> row + 1 */
     size_t rel_tab_cap;
+    /* with an index: term -> row directly, valid where stamp == epoch
+     * (this thread's scratch arrays, one entry per term) */
+    uint32_t *term_stamp, *term_row, term_epoch;
 } cx_query;
 
 /* One listed token as the aligner sees it. */

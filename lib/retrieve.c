@@ -50,6 +50,9 @@ typedef struct scratch {
     uint64_t *mask;  /* name -> query tokens it matched */
     float *acc;      /* name -> bound on the query weight it matched */
     uint32_t *cand;  /* candidates, up to one per name */
+    /* term -> related row of the current query, valid where stamp == epoch */
+    uint32_t *tstamp, *trow, tepoch;
+    size_t tcap;
     /* related-term rows handed back by the last query */
     uint32_t *term, *tab;
     uint64_t *done;
@@ -75,6 +78,8 @@ static void scratch_free(void *p)
     free(s->mask);
     free(s->acc);
     free(s->cand);
+    free(s->tstamp);
+    free(s->trow);
     free(s->term);
     free(s->tab);
     free(s->done);
@@ -140,11 +145,37 @@ static scratch *scratch_names(size_t n)
     return s;
 }
 
-/* Moves the thread's recycled row buffers into a new query. */
-static void rows_take(cx_query *q)
+/* Moves the thread's recycled row buffers into a new query, and gives it
+ * the thread's direct term -> row map for an index of n_terms terms. */
+static void rows_take(cx_query *q, size_t n_terms)
 {
     scratch *s = scratch_self();
-    if (!s || !s->term)
+    if (!s)
+        return;
+    if (s->tcap < n_terms) {
+        uint32_t *st = calloc(n_terms, sizeof *st), *rw = malloc(n_terms * sizeof *rw);
+        if (st && rw) {
+            free(s->tstamp);
+            free(s->trow);
+            s->tstamp = st;
+            s->trow = rw;
+            s->tcap = n_terms;
+            s->tepoch = 0;
+        } else {
+            free(st);
+            free(rw);
+        }
+    }
+    if (s->tcap >= n_terms) {
+        if (++s->tepoch == 0) {
+            memset(s->tstamp, 0, s->tcap * sizeof *s->tstamp);
+            s->tepoch = 1;
+        }
+        q->term_stamp = s->tstamp;
+        q->term_row = s->trow;
+        q->term_epoch = s->tepoch;
+    }
+    if (!s->term)
         return;
     q->rel_term = s->term;
     q->rel_done = s->done;
@@ -189,6 +220,8 @@ static void rows_give(cx_query *q)
 
 long cordon__query_row(const cx_query *q, uint32_t t)
 {
+    if (q->term_stamp)
+        return q->term_stamp[t] == q->term_epoch ? (long)q->term_row[t] : -1;
     if (!q->rel_tab_cap)
         return -1;
     size_t mask = q->rel_tab_cap - 1;
@@ -229,6 +262,8 @@ static int rel_grow(cx_query *q)
         return CORDON_ENOMEM;
     q->cap_rel = c1 < c2 ? c1 : c2;
     q->sim_cap = sc < mc ? sc : mc;
+    if (q->term_stamp)
+        return 0; /* rows are found through the direct map */
     /* rehash at load <= 1/2 */
     size_t tcap = q->cap_rel * 2;
     if (tcap > q->rel_tab_cap) {
@@ -260,6 +295,11 @@ static long rel_row(cx_query *q, uint32_t t)
     q->rel_done[row] = 0;
     memset(q->rel_sim + row * q->n_slots, 0, q->n_slots * sizeof(float));
     memset(q->rel_method + row * q->n_slots, 0, q->n_slots);
+    if (q->term_stamp) {
+        q->term_stamp[t] = q->term_epoch;
+        q->term_row[t] = (uint32_t)row;
+        return (long)row;
+    }
     size_t mask = q->rel_tab_cap - 1;
     size_t p = (t * 2654435761u) & mask;
     while (q->rel_tab[p])
@@ -396,7 +436,7 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
         const char *key = sl->view.loose[p];
         size_t kl = strlen(key);
         /* loose keys count across scripts only (score.c) */
-        if (kl >= 2)
+        if (kl >= 2 && (sl->view.nonlatin || cordon__params()->loose_rev > 0.0f))
             rc = relate_loose(q, idx, s,
                               sl->view.nonlatin
                                    ? cordon__index_lookup(idx, idx->tab_loose, m->tab_loose_cap,
@@ -520,7 +560,7 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_anal
     }
     int rc = 0;
     if (idx) {
-        rows_take(q);
+        rows_take(q, idx->meta->n_terms);
         for (size_t s = 0; s < q->n_slots && !rc; s++)
             if (q->slots[s].retrievable)
                 rc = relate_all(q, idx, s);

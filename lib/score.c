@@ -38,9 +38,11 @@ static const cx_params defaults = {
     .phon_min_jw = 0.6f,
     .loose_base = 0.74f, /* loose keys equal, the query in another script, */
     .loose_jw = 0.12f,   /* plus this much of the spelling's Jaro-Winkler */
-    /* A Latin query against a name the list wrote in another script:
-     * its romanized forms already met; a loose key alone says little. */
-    .loose_rev = 0.75f, /* (a factor) */
+    /* A Latin query against a name the list wrote in another script: the
+     * name layer's romanized forms of the listed name already meet the
+     * query; a loose key alone added false alerts (bench_accuracy) and a
+     * quarter of the related terms of Latin queries. Off. */
+    .loose_rev = 0.0f, /* (a factor) */
 };
 
 #ifdef CX_TUNE
@@ -241,7 +243,7 @@ loose_done:
 
 float cordon__loose_sim(const cx_tokview *q, const char *listed_text, int listed_nonlatin)
 {
-    if (!q->nonlatin && !listed_nonlatin)
+    if (!q->nonlatin && (!listed_nonlatin || P->loose_rev <= 0.0f))
         return 0.0f;
     /* a little of the spelling (of the primary form), to rank names whose
      * keys are all equal */
