@@ -688,13 +688,13 @@ static int build_terms(builder *b)
         r.idf = cordon__idf(tb->df, b->n_indexed);
         if (tb->flags & CX_TERM_PAIR)
             tb->n_loose = 0;
-        size_t k = 0;
+        size_t nk = 0;
         for (size_t f = 0; f < tb->n_forms; f++)
-            r.keys[k++] = tb->forms[f];
+            r.keys[nk++] = tb->forms[f];
         for (size_t p = 0; p < tb->n_phon; p++)
-            r.keys[k++] = tb->phon[p];
+            r.keys[nk++] = tb->phon[p];
         for (size_t p = 0; p < tb->n_loose; p++)
-            r.keys[k++] = tb->loose[p];
+            r.keys[nk++] = tb->loose[p];
         r.n_forms = tb->n_forms;
         r.n_phon = tb->n_phon;
         r.n_loose = tb->n_loose;
