@@ -111,12 +111,12 @@ static size_t alias_recall(const cordon_index *idx, size_t sample, outcome **out
                 continue;
             const char *xa = idx->strings + idx->terms[ta->term].text;
             for (uint32_t k = 0; k < e->n_names && !findable; k++) {
-                const cx_name *o = &idx->names[e->names + k];
+                const cx_name *other = &idx->names[e->names + k];
                 if (e->names + k == nm)
                     continue;
-                for (uint32_t b = 0; b < o->n_tokens; b++)
+                for (uint32_t b = 0; b < other->n_tokens; b++)
                     if (!strcmp(xa, idx->strings +
-                                        idx->terms[idx->ntokens[o->tokens + b].term].text)) {
+                                        idx->terms[idx->ntokens[other->tokens + b].term].text)) {
                         findable = 1;
                         break;
                     }
