@@ -68,15 +68,19 @@ median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
 echo "== cordon batch on $(nproc) cores (load average $(cut -d' ' -f1-3 /proc/loadavg)): $small rows"
 declare -A rps cpu rss
-for j in 1 2 2n; do
-  : > "$work/runs_$j.txt"
-  for i in 1 2 3; do
+# rounds alternate the configurations, so that a change in the machine's
+# load during the benchmark weighs on all of them alike
+for j in 1 2 2n; do : > "$work/runs_$j.txt"; done
+for i in 1 2 3; do
+  for j in 1 2 2n; do
     if [ "$j" = 2n ]; then
       run 2 "$small_csv" "$work/out_small_j$j.csv" --no-audit >> "$work/runs_$j.txt"
     else
       run "$j" "$small_csv" "$work/out_small_j$j.csv" >> "$work/runs_$j.txt"
     fi
   done
+done
+for j in 1 2 2n; do
   wall=$(awk '{print $1}' "$work/runs_$j.txt" | median)
   cpu[$j]=$(awk '{print $2 + $3}' "$work/runs_$j.txt" | median)
   rss[$j]=$(awk '{print $4}' "$work/runs_$j.txt" | sort -n | tail -1)
