@@ -875,16 +875,23 @@ static int hash_files(const cordon_source_spec *spec, char out[65], cordon_error
         }
         unsigned char chunk[65536];
         size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            EVP_DigestUpdate(ctx, chunk, n);
+        bool ok = true;
+        while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            ok = EVP_DigestUpdate(ctx, chunk, n) == 1;
         if (ferror(f))
-            rc = cordon__fail(err, CORDON_EIO, spec->files[i], 0, 0, "read error");
+            rc = cordon__fail(err, CORDON_EIO, spec->files[i], 0, 0, "cannot read: %s",
+                              strerror(errno));
+        else if (!ok)
+            rc = cordon__fail(err, CORDON_ENOMEM, spec->files[i], 0, 0, "SHA-256 failed");
         fclose(f);
     }
     unsigned char md[32];
     unsigned int md_len = 0;
-    EVP_DigestFinal_ex(ctx, md, &md_len);
+    if (EVP_DigestFinal_ex(ctx, md, &md_len) != 1 && !rc)
+        rc = cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "SHA-256 failed");
     EVP_MD_CTX_free(ctx);
+    if (rc)
+        return rc;
     for (unsigned i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", md[i]);
     out[64] = '\0';
@@ -1024,7 +1031,13 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
     cordon__loader ld = {
         .ds = ds, .spec = spec, .file = spec->files[0], .err = err, .arena = &src->arena,
     };
-    int rc = hash_files(spec, src->info.sha256, err);
+    int rc = parsers[spec->format]
+                 ? 0
+                 : cordon__fail(err, CORDON_EUNSUPPORTED, NULL, 0, 0,
+                                "source \"%s\": no parser for format %d", spec->name,
+                                (int)spec->format);
+    if (!rc)
+        rc = hash_files(spec, src->info.sha256, err);
     if (!rc)
         rc = parsers[spec->format](&ld);
     if (!rc && ld.entities.count == 0)
@@ -1042,7 +1055,9 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
     src->info.n_files = spec->n_files;
     cordon__entity_b **staged = ld.entities.items;
     size_t n = ld.entities.count;
-    cordon_entity **done = rc ? NULL : cordon__arena_alloc(&src->arena, n * sizeof *done);
+    cordon_entity **done = rc || n > SIZE_MAX / sizeof *done
+                               ? NULL
+                               : cordon__arena_alloc(&src->arena, n * sizeof *done);
     if (!rc && !done)
         rc = OOM(&ld);
     for (size_t i = 0; !rc && i < n; i++)
@@ -1050,11 +1065,9 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
     const char **warnings = NULL;
     size_t n_warnings = ld.warnings.count;
     if (!rc && n_warnings) {
-        warnings = cordon__arena_alloc(&src->arena, n_warnings * sizeof *warnings);
+        warnings = arena_copy(&src->arena, ld.warnings.items, n_warnings, sizeof *warnings);
         if (!warnings)
             rc = OOM(&ld);
-        else
-            memcpy(warnings, ld.warnings.items, n_warnings * sizeof *warnings);
     }
     /* The builders are no longer needed, whatever happened. */
     cordon__loader_discard(&ld);
@@ -1063,7 +1076,9 @@ int cordon_dataset_load(cordon_dataset *ds, const cordon_source_spec *spec, cord
      * leaves the dataset untouched. */
     if (!rc && ds->entities.cap < ds->entities.count + n) {
         size_t cap = ds->entities.count + n;
-        void *p = realloc(ds->entities.items, cap * sizeof(cordon_entity *));
+        void *p = cap > SIZE_MAX / sizeof(cordon_entity *)
+                      ? NULL
+                      : realloc(ds->entities.items, cap * sizeof(cordon_entity *));
         if (!p)
             rc = OOM(&ld);
         else {

@@ -49,6 +49,7 @@ typedef struct ctx {
     cordon__strmap identities; /* Identity ID -> entity */
     cordon__strmap profiles;   /* Profile ID -> entity */
     cordon__strmap names;      /* Profile ID -> its primary name (in scratch arena) */
+    cordon__strmap groups;     /* NamePartGroup ID -> its part type, per Identity */
     cordon__arena arena;       /* scratch strings, freed with ctx */
 } ctx;
 
@@ -180,22 +181,28 @@ static int location_text(ctx *c, const cordon__xml_node *loc, cordon__buf *out)
 
 /* ---- names ----------------------------------------------------------- */
 
-static const char *part_type(ctx *c, const cordon__xml_node *identity, const char *group)
+/* Maps the identity's NamePartGroup IDs to their part types ("Last
+ * Name"), so that each name part finds its type at once however many
+ * groups a hostile identity declares. */
+static int index_groups(ctx *c, const cordon__xml_node *identity)
 {
+    cordon__strmap_free(&c->groups);
     const cordon__xml_node *groups = cordon__xml_child(identity, "NamePartGroups");
     CORDON__XML_EACH(m, groups, "MasterNamePartGroup")
         CORDON__XML_EACH(g, m, "NamePartGroup") {
             const char *id = cordon__xml_attr(g, "ID");
-            if (id && strcmp(id, group) == 0)
-                return ref_text(&c->name_part_types, g, "NamePartTypeID");
+            const char *type = ref_text(&c->name_part_types, g, "NamePartTypeID");
+            /* the first group of an ID counts; "" for an unknown type */
+            if (id && !cordon__strmap_get(&c->groups, id, strlen(id)) &&
+                cordon__strmap_put(&c->groups, id, strlen(id), (void *)(type ? type : "")))
+                return oom(c);
         }
-    return NULL;
+    return 0;
 }
 
 /* "Last parts, other parts" of a DocumentedName into c->a; *latin tells
  * whether every part is in Latin script. */
-static int documented_name(ctx *c, const cordon__xml_node *identity,
-                           const cordon__xml_node *dn, bool *latin)
+static int documented_name(ctx *c, const cordon__xml_node *dn, bool *latin)
 {
     *latin = true;
     c->a.len = 0;
@@ -209,7 +216,8 @@ static int documented_name(ctx *c, const cordon__xml_node *identity,
             !text_is(cordon__xml_attr(script, "ScriptCode"), "Latn"))
             *latin = false;
         const char *group = cordon__xml_attr(v, "NamePartGroupID");
-        bool last = group && text_is(part_type(c, identity, group), "Last Name");
+        bool last = group && text_is(cordon__strmap_get(&c->groups, group, strlen(group)),
+                                     "Last Name");
         if (cordon__xml_append(last ? &c->a : &c->b, v, " "))
             return oom(c);
     }
@@ -224,6 +232,7 @@ static int documented_name(ctx *c, const cordon__xml_node *identity,
 static int add_names(ctx *c, cordon__entity_b *e, const cordon__xml_node *identity,
                      const char *profile_id)
 {
+    TRY(index_groups(c, identity));
     CORDON__XML_EACH(al, identity, "Alias") {
         cordon_name_kind kind = CORDON_NAME_STRONG;
         if (attr_true(al, "Primary"))
@@ -234,7 +243,7 @@ static int add_names(ctx *c, cordon__entity_b *e, const cordon__xml_node *identi
             kind = CORDON_NAME_FORMER;
         CORDON__XML_EACH(dn, al, "DocumentedName") {
             bool latin;
-            TRY(documented_name(c, identity, dn, &latin));
+            TRY(documented_name(c, dn, &latin));
             cordon_name_kind k = latin ? kind : CORDON_NAME_NATIVE;
             TRY(cordon__entity_add_name(c->ld, e, c->a.data, c->a.len, k));
             if (k == CORDON_NAME_PRIMARY && profile_id && c->a.len &&
@@ -523,7 +532,7 @@ int cordon__parse_ofac_advanced_xml(cordon__loader *ld)
                               &c.doc_types, &c.loc_part_types, &c.name_part_types,
                               &c.party_subtypes, &c.party_types, &c.scripts,
                               &c.sanctions_types, &c.locations, &c.identities, &c.profiles,
-                              &c.names};
+                              &c.names, &c.groups};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         cordon__strmap_free(maps[i]);
     cordon__arena_free(&c.arena);

@@ -93,12 +93,10 @@ static const char *intern(parse_ctx *c, const char *s)
     return copy;
 }
 
-/* Moves the position counters to the current event, the way expat
- * counts: lines end at LF, CR LF or a lone CR; columns count characters. */
-static void advance_position(parse_ctx *c)
+/* Moves the position counters to byte `off`, the way expat counts: lines
+ * end at LF, CR LF or a lone CR; columns count characters. */
+static void advance_to(parse_ctx *c, size_t off)
 {
-    XML_Index idx = XML_GetCurrentByteIndex(c->parser);
-    size_t off = idx < 0 ? 0 : (size_t)idx;
     if (off > c->data_len)
         off = c->data_len;
     const char *p = c->data + c->pos_off, *end = c->data + (off > c->pos_off ? off : c->pos_off);
@@ -118,6 +116,13 @@ static void advance_position(parse_ctx *c)
             p++; /* CR LF is one break, even across calls */
     }
     c->pos_off = (size_t)((p > end ? p : end) - c->data);
+}
+
+/* Moves the position counters to the current event. */
+static void advance_position(parse_ctx *c)
+{
+    XML_Index idx = XML_GetCurrentByteIndex(c->parser);
+    advance_to(c, idx < 0 ? 0 : (size_t)idx);
 }
 
 static const char *local_part(const char *qname)
@@ -165,9 +170,14 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     n->line = c->pos_line;
     n->column = c->pos_col + 1;
     for (size_t i = 0; i < n_attrs; i++) {
+        size_t vlen = strlen(atts[2 * i + 1]);
+        if (vlen > c->lim.max_text) {
+            fail_here(c, CORDON_ETOOBIG, "attribute %.80s of <%.80s> exceeds %zu bytes",
+                      atts[2 * i], name, c->lim.max_text);
+            return;
+        }
         attrs[2 * i] = intern(c, atts[2 * i]);
-        attrs[2 * i + 1] = cordon__arena_strndup(&c->doc->arena, atts[2 * i + 1],
-                                                 strlen(atts[2 * i + 1]));
+        attrs[2 * i + 1] = cordon__arena_strndup(&c->doc->arena, atts[2 * i + 1], vlen);
         if (!attrs[2 * i] || !attrs[2 * i + 1]) {
             fail_here(c, CORDON_ENOMEM, "out of memory");
             return;
@@ -279,18 +289,16 @@ static void XMLCALL on_skipped(void *ud, const XML_Char *name, int is_param)
     fail_here(ud, CORDON_EFORMAT, "reference to undeclared entity \"%.80s\"", name);
 }
 
-/* 1-based line and column of byte `off`, for errors found before expat. */
+/* 1-based line and column of byte `off`, for errors found before expat,
+ * counted as expat counts (see advance_position): the two kinds of error
+ * place bytes alike. */
 static void position_of(const char *data, size_t off, unsigned long *line, unsigned long *col)
 {
-    unsigned long l = 1;
-    size_t bol = 0;
-    for (size_t i = 0; i < off; i++)
-        if (data[i] == '\n') {
-            l++;
-            bol = i + 1;
-        }
-    *line = l;
-    *col = (unsigned long)(off - bol) + 1;
+    bool bom = off >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0; /* expat skips it */
+    parse_ctx c = {.data = data, .data_len = off, .pos_line = 1, .pos_off = bom ? 3 : 0};
+    advance_to(&c, off);
+    *line = c.pos_line;
+    *col = c.pos_col + 1;
 }
 
 /* Checks what expat would report less clearly: emptiness, a file that is
@@ -476,7 +484,8 @@ const char *cordon__xml_child_text(const cordon__xml_node *n, const char *name, 
 
 int cordon__xml_squash(cordon__buf *b, const char *s, size_t len)
 {
-    if (cordon__buf_reserve(b, len + 1))
+    /* at most len bytes, and reserve keeps room for the terminator */
+    if (cordon__buf_reserve(b, len))
         return CORDON_ENOMEM;
     bool space = false, any = false;
     for (size_t i = 0; i < len; i++) {

@@ -904,9 +904,12 @@ static void test_all_or_nothing(void **state)
     assert_int_equal(cordon_dataset_load(NULL, &spec, &err), CORDON_EINVAL);
     assert_int_equal(cordon_dataset_load(ds, NULL, &err), CORDON_EINVAL);
     same(ds, s);
-    /* A missing file. */
+    /* A missing file, and a directory where a file should be. */
     assert_int_equal(load(ds, "gone", CORDON_FORMAT_UN_XML, "data/nope.xml", &err), CORDON_EIO);
     assert_string_equal(err.file, "data/nope.xml");
+    assert_int_equal(load(ds, "dir", CORDON_FORMAT_UN_XML, "data/lists", &err), CORDON_EIO);
+    assert_string_equal(err.file, "data/lists");
+    assert_string_equal(err.message, "cannot read: Is a directory");
     same(ds, s);
 
     /* A list cut in half fails at a position in that file, and loads

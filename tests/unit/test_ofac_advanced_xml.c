@@ -3,6 +3,7 @@
 #include "test_util.h"
 
 #include <stdbool.h>
+#include <time.h>
 
 #define ADV_XML "data/lists/ofac_consolidated/advanced_xml_2020-03-17/cons_advanced.xml"
 #define ENH_XML "data/lists/ofac_consolidated/enhanced_xml_2025-01-10/CONS_ENHANCED.XML"
@@ -298,6 +299,68 @@ static void test_fixture(void **state)
     free(path);
 }
 
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Hostile input: one name of 20,000 parts, each in a group of its own.
+ * Each part finds its group's type at once (scanning the groups for each
+ * part took 9 s); the Last Name parts come first. */
+static void test_many_name_parts(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    size_t cap = 256 * (size_t)N + 4096, len = 0;
+    char *doc = malloc(cap);
+    assert_non_null(doc);
+    len += (size_t)snprintf(doc + len, cap - len,
+        "<Sanctions><ReferenceValueSets><NamePartTypeValues>"
+        "<NamePartType ID=\"1\">Last Name</NamePartType>"
+        "<NamePartType ID=\"2\">First Name</NamePartType></NamePartTypeValues>"
+        "<PartySubTypeValues><PartySubType ID=\"4\" PartyTypeID=\"1\">Unknown</PartySubType>"
+        "</PartySubTypeValues><PartyTypeValues><PartyType ID=\"1\">Individual</PartyType>"
+        "</PartyTypeValues></ReferenceValueSets><DistinctParties><DistinctParty FixedRef=\"1\">"
+        "<Profile ID=\"1\" PartySubTypeID=\"4\"><Identity ID=\"10\">"
+        "<Alias Primary=\"true\"><DocumentedName>");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(doc + len, cap - len,
+                                "<DocumentedNamePart><NamePartValue NamePartGroupID=\"%d\">P%d"
+                                "</NamePartValue></DocumentedNamePart>", i, i);
+    len += (size_t)snprintf(doc + len, cap - len,
+                            "</DocumentedName></Alias><NamePartGroups><MasterNamePartGroup>");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(doc + len, cap - len,
+                                "<NamePartGroup ID=\"%d\" NamePartTypeID=\"%d\"/>", i, 1 + i % 2);
+    len += (size_t)snprintf(doc + len, cap - len,
+                            "</MasterNamePartGroup></NamePartGroups></Identity></Profile>"
+                            "</DistinctParty></DistinctParties></Sanctions>");
+    assert_true(len < cap);
+    char *path = test_write_temp(doc, len, ".xml");
+    free(doc);
+    const char *files[] = {path};
+    double t0 = cpu_seconds();
+    cordon_dataset *ds = test_load("h", CORDON_FORMAT_OFAC_ADVANCED_XML, files, 1);
+    double took = cpu_seconds() - t0;
+    const cordon_entity *e = cordon_dataset_find(ds, "h:1", 3);
+    assert_non_null(e);
+    assert_int_equal(e->n_names, 1);
+    const char *name = e->names[0].value;
+    assert_int_equal(strncmp(name, "P0 P2 P4 ", 9), 0);
+    const char *comma = strstr(name, ", ");
+    assert_non_null(comma);
+    assert_int_equal(strncmp(comma - 7, " P19998, P1 P3 ", 15), 0);
+    assert_string_equal(name + strlen(name) - 7, " P19999");
+    cordon_dataset_free(ds);
+    unlink(path);
+    free(path);
+    print_message("a name of 20,000 parts: %.2f s of CPU\n", took);
+    if (took >= 1.0)
+        fail_msg("a name of 20,000 parts took %.2f s of CPU", took);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_same_as_enhanced),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_fixture),
+        cmocka_unit_test(test_many_name_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,11 @@ static void test_bytes(void **state)
     FAIL_S("<a>\xED\xA0\x80</a>", CORDON_EUTF8, 1, 4, "invalid UTF-8"); /* surrogate */
     FAIL_S("<a>\xC0\xAF</a>", CORDON_EUTF8, 1, 4, "invalid UTF-8");     /* overlong */
     expect_fail("<a>x\0y</a>", 10, CORDON_EFORMAT, 1, 5, "NUL byte");
+    /* Placed as expat places its own errors: a lone CR ends a line, a
+     * character is one column, a BOM is none. */
+    FAIL_S("<a>\rna\xC3\xAFve \xC3\x28</a>", CORDON_EUTF8, 2, 7, "invalid UTF-8");
+    FAIL_S("\xEF\xBB\xBF<a>\xC3\x28</a>", CORDON_EUTF8, 1, 4, "invalid UTF-8");
+    expect_fail("<a>\r\n\xE5\x8C\x97\0</a>", 12, CORDON_EFORMAT, 2, 2, "NUL byte");
     /* UTF-16 is not accepted: lists are UTF-8. */
     expect_fail("\xFF\xFE<\0a\0/\0>\0", 10, CORDON_EUTF8, 1, 1, "UTF-16");
     expect_fail("\xFE\xFF\0<\0a\0/\0>", 10, CORDON_EUTF8, 1, 1, "UTF-16");
@@ -172,6 +177,15 @@ static void test_limits(void **state)
     lim = cordon__xml_default_limits;
     lim.max_attrs = 2;
     assert_int_equal(parse(&doc, "<a x='1' y='2' z='3'/>", &lim, &err), CORDON_ETOOBIG);
+
+    /* An attribute value is bounded like text. */
+    lim = cordon__xml_default_limits;
+    lim.max_text = 8;
+    assert_int_equal(parse(&doc, "<a x='12345678'>\n <b y='123456789'/></a>", &lim, &err),
+                     CORDON_ETOOBIG);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 2);
+    assert_string_equal(err.message, "attribute y of <b> exceeds 8 bytes");
 
     /* The default depth limit stops a deeply nested hostile document. */
     size_t n = 5000;
