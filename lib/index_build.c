@@ -761,6 +761,43 @@ static void weigh_tokens(builder *b)
         nt[i].weight = terms[nt[i].term].idf * cordon__role_factor(nt[i].role, nt[i].flags);
 }
 
+static int by_weight_desc(const void *pa, const void *pb)
+{
+    float a = *(const float *)pa, b = *(const float *)pb;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/* For retrieval's bound on listed coverage: the share of each name's
+ * weight held by its k heaviest tokens, and its widest split. */
+static void share_names(builder *b)
+{
+    cx_name *names = (cx_name *)b->sec[CX_SEC_NAMES].data;
+    const cx_ntoken *nt = (const cx_ntoken *)b->sec[CX_SEC_NTOKENS].data;
+    for (size_t i = 0; i < b->n_names; i++) {
+        cx_name *n = &names[i];
+        float w[256], total = 0.0f;
+        size_t k = n->n_tokens;
+        n->max_span = 1;
+        for (size_t j = 0; j < k; j++) {
+            const cx_ntoken *t = &nt[n->tokens + j];
+            w[j] = t->weight;
+            total += t->weight;
+            if (t->pair_term != CX_NONE && t->pair_n > n->max_span)
+                n->max_span = t->pair_n;
+        }
+        qsort(w, k, sizeof *w, by_weight_desc);
+        float acc = 0.0f;
+        for (size_t j = 0; j < CX_NAME_TOP; j++) {
+            if (j < k)
+                acc += w[j];
+            /* rounded up, so the bound never falls below the truth */
+            n->top[j] = total > 0.0f ? acc / total * 1.0001f + 1e-6f : 1.0f;
+            if (j + 1 >= k)
+                n->top[j] = 1.0f;
+        }
+    }
+}
+
 static int by_id(const void *pa, const void *pb, void *ctx)
 {
     const builder *b = ctx;
@@ -901,8 +938,10 @@ int cordon_index_build(const cordon_dataset *ds, cordon_index **out, cordon_erro
     }
     if (!rc)
         rc = build_terms(&b);
-    if (!rc)
+    if (!rc) {
         weigh_tokens(&b);
+        share_names(&b);
+    }
     cx_meta meta;
     memset(&meta, 0, sizeof meta);
     if (!rc)

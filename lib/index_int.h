@@ -111,6 +111,8 @@ typedef struct cx_ident {
 
 enum { CX_NAME_SKIPPED = 1u << 0 }; /* analysis failed: not indexed */
 
+#define CX_NAME_TOP 6
+
 typedef struct cx_name {
     uint32_t entity;
     uint32_t value;
@@ -118,7 +120,10 @@ typedef struct cx_name {
     uint8_t n_tokens;
     uint8_t kind;
     uint8_t flags;
-    uint8_t reserved;
+    uint8_t max_span; /* most tokens one query token can meet (a split) */
+    /* top[k-1]: share of the name's weight in its k heaviest tokens, for
+     * retrieval's bound on listed coverage */
+    float top[CX_NAME_TOP];
 } cx_name;
 
 typedef struct cx_ntoken {

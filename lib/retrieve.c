@@ -795,11 +795,33 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor,
         }
         slack = w_fixed;
     }
-    /* keep names whose bound reaches the floor */
+    /* Keep names whose bound reaches the floor: query coverage from what
+     * each name met (plus what is not known), listed coverage from how
+     * many of its tokens so few query tokens can meet. */
+    uint64_t unknown = slack > w_fixed ? ne_mask : 0;
+    for (size_t i = 0; i < nt; i++)
+        if (!retrievable[i])
+            unknown |= 1ull << i;
+    const float alpha = CX_ALPHA;
     size_t kept = 0;
-    for (size_t k = 0; k < n; k++)
-        if (sc->acc[cand[k]] + slack >= limit)
-            cand[kept++] = cand[k];
+    for (size_t k = 0; k < n; k++) {
+        uint32_t nm = cand[k];
+        float acc = sc->acc[nm] + slack;
+        if (acc < limit)
+            continue;
+        const cx_name *name = &idx->names[nm];
+        unsigned met = (unsigned)__builtin_popcountll(sc->mask[nm] | unknown);
+        size_t reach = (size_t)met * (name->max_span ? name->max_span : 1);
+        float bl = reach >= CX_NAME_TOP || reach >= name->n_tokens ? 1.0f
+                   : reach ? name->top[reach - 1]
+                           : 0.0f;
+        float bq = acc / q->W;
+        if (bq > 1.0f)
+            bq = 1.0f;
+        float hi = bq > bl ? bq : bl, lo = bq > bl ? bl : bq;
+        if (alpha * hi + (1.0f - alpha) * lo >= floor - 1e-6f)
+            cand[kept++] = nm;
+    }
     *out = cand;
     return (long)kept;
 }
