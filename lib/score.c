@@ -21,7 +21,7 @@
 #include <string.h>
 
 
-/* Defaults, chosen with bench/bench_accuracy.c (docs/SCORING.md). */
+/* Defaults, chosen with bench/bench_accuracy.c (docs/ENGINE.md). */
 static const cx_params defaults = {
     .alpha = 0.65f,
     .sim_romanized = 0.95f,

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Chosen from bench/bench_accuracy.c; see docs/SCORING.md. */
+/* Chosen from bench/bench_accuracy.c; see docs/ENGINE.md. */
 #define DEFAULT_THRESHOLD 0.85
 #define OFAC_DEFAULT_THRESHOLD 0.90
 

@@ -646,7 +646,7 @@ CORDON_API const char *cordon_algorithm_name(cordon_algorithm algorithm);
 CORDON_API int cordon_algorithm_parse(const char *s, size_t len,
                                       cordon_algorithm *out);
 
-/* The documented default threshold of an algorithm (see docs/SCORING.md
+/* The documented default threshold of an algorithm (see docs/ENGINE.md
  * for how it was chosen from the benchmark). */
 CORDON_API double cordon_default_threshold(cordon_algorithm algorithm);
 
