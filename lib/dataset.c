@@ -32,19 +32,20 @@ struct hslot {
 };
 typedef struct hindex {
     struct hslot *slots;
-    size_t cap, count; /* cap: a power of two, or 0 while not built */
+    size_t cap, count; /* cap: a power of two */
 } hindex;
 
-/* A list of values with its index (built once the list is long). */
+/* A list of values, and its index once the list has grown long (most
+ * lists stay short and never allocate one). */
 typedef struct list {
     cordon__vec v;
-    hindex ix;
+    hindex *ix;
 } list;
 
-/* A country list: also the ISO codes it holds, one bit per code. */
+/* A country list: indexed by text, and once long also by ISO code. */
 typedef struct country_list {
-    list l;                  /* cordon_country, indexed by text */
-    uint64_t codes[26 * 26 / 64 + 1];
+    list l; /* cordon_country */
+    hindex *code_ix;
 } country_list;
 
 /* A byte range of a text. */
@@ -52,12 +53,18 @@ struct span {
     size_t off, len;
 };
 
-/* Title or remarks: pieces joined with "; ", and where each piece and each
- * appended text of several pieces lie, to find repeats. */
+/* Where the pieces of a long title or remarks lie, and the appended texts
+ * that hold "; " themselves, to find repeats without scanning. */
+struct text_ix {
+    list pieces;   /* struct span: the "; "-separated pieces, each once;
+                      kept once the text is longer than TEXT_SCAN_MAX */
+    list chunks;   /* struct span: appended texts that hold "; " */
+};
+
+/* Title or remarks: pieces joined with "; ". */
 typedef struct text {
     cordon__buf b;
-    list pieces; /* struct span: the "; "-separated pieces */
-    list chunks; /* struct span: appended texts that hold "; " */
+    struct text_ix *ix; /* NULL until a text with "; " or a long text */
 } text;
 
 struct cordon__entity_b {
@@ -84,10 +91,12 @@ struct cordon_dataset {
     cordon__strmap by_id; /* id -> cordon_entity* */
 };
 
-static void hindex_free(hindex *h)
+static void hindex_free(hindex **h)
 {
-    free(h->slots);
-    memset(h, 0, sizeof *h);
+    if (*h)
+        free((*h)->slots);
+    free(*h);
+    *h = NULL;
 }
 
 static void list_free(list *l)
@@ -99,8 +108,11 @@ static void list_free(list *l)
 static void text_free(text *t)
 {
     cordon__buf_free(&t->b);
-    list_free(&t->pieces);
-    list_free(&t->chunks);
+    if (t->ix) {
+        list_free(&t->ix->pieces);
+        list_free(&t->ix->chunks);
+        free(t->ix);
+    }
 }
 
 static void entity_b_free(cordon__entity_b *e)
@@ -108,9 +120,11 @@ static void entity_b_free(cordon__entity_b *e)
     list_free(&e->names);
     list_free(&e->birth_dates);
     list_free(&e->birth_places);
-    list_free(&e->nationalities.l);
-    list_free(&e->citizenships.l);
-    list_free(&e->countries.l);
+    country_list *cls[] = {&e->nationalities, &e->citizenships, &e->countries};
+    for (size_t i = 0; i < 3; i++) {
+        list_free(&cls[i]->l);
+        hindex_free(&cls[i]->code_ix);
+    }
     list_free(&e->addresses);
     list_free(&e->identifiers);
     list_free(&e->programs);
@@ -354,6 +368,7 @@ typedef struct list_ops {
     size_t size;
     uint64_t (*hash)(const void *item, const void *base);
     bool (*eq)(const void *item, const key *k);
+    bool (*skip)(const void *item); /* not indexed (may be NULL) */
 } list_ops;
 
 static int hindex_put(hindex *h, uint64_t hash, size_t pos)
@@ -386,28 +401,40 @@ static int hindex_put(hindex *h, uint64_t hash, size_t pos)
 }
 
 /*
- * Finds the item of l equal to k, whose hash is `hash`: *at is its
- * position, or SIZE_MAX. Builds the index when the list has grown past
- * SCAN_MAX; CORDON_ENOMEM if that fails.
+ * Finds the item of the vector equal to k, whose hash is `hash`, through
+ * the index *ixp: *at is its position, or SIZE_MAX. While the vector has
+ * at most SCAN_MAX items and no index, scans it; else builds the index
+ * first if need be (CORDON_ENOMEM if that fails). Items that ops->skip
+ * are not indexed, and are never found.
  */
-static int list_find(list *l, const list_ops *ops, uint64_t hash, const key *k, size_t *at)
+static int find_in(const cordon__vec *v, hindex **ixp, const list_ops *ops, uint64_t hash,
+                   const key *k, size_t *at)
 {
     *at = SIZE_MAX;
-    const char *items = l->v.items;
-    if (!l->ix.cap && l->v.count <= SCAN_MAX) {
-        for (size_t i = 0; i < l->v.count; i++)
-            if (ops->eq(items + i * ops->size, k)) {
+    const char *items = v->items;
+    if (!*ixp && v->count <= SCAN_MAX) {
+        for (size_t i = 0; i < v->count; i++) {
+            const void *item = items + i * ops->size;
+            if ((!ops->skip || !ops->skip(item)) && ops->eq(item, k)) {
                 *at = i;
                 break;
             }
+        }
         return 0;
     }
-    if (!l->ix.cap)
-        for (size_t i = 0; i < l->v.count; i++)
-            if (hindex_put(&l->ix, ops->hash(items + i * ops->size, k->base), i))
+    if (!*ixp) {
+        hindex *h = calloc(1, sizeof *h);
+        if (!h)
+            return CORDON_ENOMEM;
+        *ixp = h;
+        for (size_t i = 0; i < v->count; i++) {
+            const void *item = items + i * ops->size;
+            if ((!ops->skip || !ops->skip(item)) && hindex_put(h, ops->hash(item, k->base), i))
                 return CORDON_ENOMEM;
-    const hindex *h = &l->ix;
-    for (size_t j = hash & (h->cap - 1); h->slots[j].ref; j = (j + 1) & (h->cap - 1)) {
+        }
+    }
+    const hindex *h = *ixp;
+    for (size_t j = hash & (h->cap - 1); h->cap && h->slots[j].ref; j = (j + 1) & (h->cap - 1)) {
         size_t pos = h->slots[j].ref - 1;
         if (h->slots[j].hash == hash && ops->eq(items + pos * ops->size, k)) {
             *at = pos;
@@ -417,12 +444,17 @@ static int list_find(list *l, const list_ops *ops, uint64_t hash, const key *k, 
     return 0;
 }
 
+static int list_find(list *l, const list_ops *ops, uint64_t hash, const key *k, size_t *at)
+{
+    return find_in(&l->v, &l->ix, ops, hash, k, at);
+}
+
 /* Appends a zeroed item for a value whose hash is `hash`, indexed when
  * the list is; NULL when out of memory. */
 static void *list_push(list *l, const list_ops *ops, uint64_t hash)
 {
     void *item = cordon__vec_push(&l->v, ops->size);
-    if (item && l->ix.cap && hindex_put(&l->ix, hash, l->v.count - 1)) {
+    if (item && l->ix && hindex_put(l->ix, hash, l->v.count - 1)) {
         l->v.count--;
         return NULL;
     }
@@ -440,7 +472,7 @@ static bool string_eq(const void *item, const key *k)
 {
     return same(*(const char *const *)item, k->s, k->len);
 }
-static const list_ops string_ops = {sizeof(const char *), string_hash, string_eq};
+static const list_ops string_ops = {sizeof(const char *), string_hash, string_eq, NULL};
 
 static uint64_t name_hash(const void *item, const void *base)
 {
@@ -451,7 +483,7 @@ static bool name_eq(const void *item, const key *k)
 {
     return same(((const cordon_name *)item)->value, k->s, k->len);
 }
-static const list_ops name_ops = {sizeof(cordon_name), name_hash, name_eq};
+static const list_ops name_ops = {sizeof(cordon_name), name_hash, name_eq, NULL};
 
 static uint64_t country_hash(const void *item, const void *base)
 {
@@ -462,7 +494,7 @@ static bool country_eq(const void *item, const key *k)
 {
     return same(((const cordon_country *)item)->text, k->s, k->len);
 }
-static const list_ops country_ops = {sizeof(cordon_country), country_hash, country_eq};
+static const list_ops country_ops = {sizeof(cordon_country), country_hash, country_eq, NULL};
 
 static uint64_t id_key_hash(int type, const char *s, size_t len)
 {
@@ -478,7 +510,7 @@ static bool id_eq(const void *item, const key *k)
     const cordon_identifier *id = item;
     return (int)id->type == k->type && same(id->value, k->s, k->len);
 }
-static const list_ops id_ops = {sizeof(cordon_identifier), id_hash, id_eq};
+static const list_ops id_ops = {sizeof(cordon_identifier), id_hash, id_eq, NULL};
 
 static uint64_t date_key_hash(const cordon_date *d)
 {
@@ -496,7 +528,7 @@ static bool date_eq(const void *item, const key *k)
     return a->year == b->year && a->month == b->month && a->day == b->day &&
            a->year_to == b->year_to && a->flags == b->flags;
 }
-static const list_ops date_ops = {sizeof(cordon_date), date_hash, date_eq};
+static const list_ops date_ops = {sizeof(cordon_date), date_hash, date_eq, NULL};
 
 static uint64_t span_hash(const void *item, const void *base)
 {
@@ -508,15 +540,20 @@ static bool span_eq(const void *item, const key *k)
     const struct span *sp = item;
     return sp->len == k->len && memcmp(k->base + sp->off, k->s, k->len) == 0;
 }
-static const list_ops span_ops = {sizeof(struct span), span_hash, span_eq};
+static const list_ops span_ops = {sizeof(struct span), span_hash, span_eq, NULL};
 
-/* The bit of an ISO code ("RU") in country_list.codes, or -1. */
-static int code_bit(const char code[3])
+/* Countries by ISO code; those without one are left out. */
+static uint64_t code_hash(const void *item, const void *base)
 {
-    if (code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' || code[2])
-        return -1;
-    return (code[0] - 'A') * 26 + (code[1] - 'A');
+    const char *code = ((const cordon_country *)item)->code;
+    return str_hash(code, strlen(code));
 }
+static bool code_eq(const void *item, const key *k)
+{
+    return strcmp(((const cordon_country *)item)->code, k->s) == 0;
+}
+static bool code_none(const void *item) { return !((const cordon_country *)item)->code[0]; }
+static const list_ops code_ops = {sizeof(cordon_country), code_hash, code_eq, code_none};
 
 /* ---- adding values ------------------------------------------------- */
 
@@ -634,18 +671,15 @@ static int add_country(cordon__loader *ld, country_list *cl, const char *s, size
     char code[3] = "";
     if (cordon_country_lookup(s, len, code) != 0)
         code[0] = '\0';
-    int bit = code[0] ? code_bit(code) : -1;
-    if (bit >= 0 && (cl->codes[bit / 64] >> (bit % 64) & 1))
+    size_t i = SIZE_MAX;
+    uint64_t ch = str_hash(code, strlen(code));
+    key ck = {.s = code};
+    if (code[0] && find_in(&cl->l.v, &cl->code_ix, &code_ops, ch, &ck, &i))
+        return OOM(ld);
+    if (i != SIZE_MAX)
         return 0;
-    if (code[0] && bit < 0) { /* not a two-letter code: compare one by one */
-        const cordon_country *items = cl->l.v.items;
-        for (size_t i = 0; i < cl->l.v.count; i++)
-            if (strcmp(items[i].code, code) == 0)
-                return 0;
-    }
     key k = {.s = s, .len = len};
     uint64_t h = str_hash(s, len);
-    size_t i;
     if (list_find(&cl->l, &country_ops, h, &k, &i))
         return OOM(ld);
     if (i != SIZE_MAX)
@@ -654,12 +688,10 @@ static int add_country(cordon__loader *ld, country_list *cl, const char *s, size
     if ((rc = copy_str(ld, s, len, &val)) != 0)
         return rc;
     cordon_country *slot = list_push(&cl->l, &country_ops, h);
-    if (!slot)
+    if (!slot || (code[0] && cl->code_ix && hindex_put(cl->code_ix, ch, cl->l.v.count - 1)))
         return OOM(ld);
     memcpy(slot->code, code, 3);
     slot->text = val;
-    if (bit >= 0)
-        cl->codes[bit / 64] |= (uint64_t)1 << (bit % 64);
     return 0;
 }
 
@@ -758,10 +790,29 @@ int cordon__entity_set_listed_on(cordon__loader *ld, cordon__entity_b *e, const 
     return 0;
 }
 
-/* Records where the text just appended at t->b[off..off+len) lies: its
- * "; "-separated pieces (each text once), and the whole text when it has
- * several. */
-static int note_pieces(text *t, size_t off, size_t len, bool several)
+/* Titles and remarks up to this many bytes are scanned for a repeated
+ * piece; longer ones have their pieces indexed. */
+#define TEXT_SCAN_MAX 1024
+
+/* Whether s[0..len), which holds no "; ", is one of the "; "-separated
+ * pieces of b. */
+static bool is_piece(const cordon__buf *b, const char *s, size_t len)
+{
+    for (size_t at = 0; b->len >= len && at <= b->len - len;) {
+        const char *hit = memmem(b->data + at, b->len - at, s, len);
+        if (!hit)
+            break;
+        size_t i = (size_t)(hit - b->data);
+        if ((i == 0 || (i >= 2 && !memcmp(b->data + i - 2, "; ", 2))) &&
+            (i + len == b->len || !memcmp(b->data + i + len, "; ", 2)))
+            return true;
+        at = i + 1;
+    }
+    return false;
+}
+
+/* Indexes the pieces of t->b[off..off+len) not indexed yet. */
+static int add_pieces(text *t, size_t off, size_t len)
 {
     const char *base = t->b.data;
     for (size_t at = off, end = off + len; at < end;) {
@@ -771,9 +822,9 @@ static int note_pieces(text *t, size_t off, size_t len, bool several)
             key k = {.s = base + at, .len = stop - at, .base = base};
             uint64_t h = str_hash(k.s, k.len);
             size_t i;
-            if (list_find(&t->pieces, &span_ops, h, &k, &i))
+            if (list_find(&t->ix->pieces, &span_ops, h, &k, &i))
                 return CORDON_ENOMEM;
-            struct span *sp = i == SIZE_MAX ? list_push(&t->pieces, &span_ops, h) : NULL;
+            struct span *sp = i == SIZE_MAX ? list_push(&t->ix->pieces, &span_ops, h) : NULL;
             if (i == SIZE_MAX && !sp)
                 return CORDON_ENOMEM;
             if (sp)
@@ -781,8 +832,23 @@ static int note_pieces(text *t, size_t off, size_t len, bool several)
         }
         at = sep ? stop + 2 : end;
     }
+    return 0;
+}
+
+/* Notes the text just appended at t->b[off..off+len). */
+static int note_appended(text *t, size_t off, size_t len, bool several)
+{
+    bool long_text = t->b.len > TEXT_SCAN_MAX;
+    if (!t->ix && (several || long_text) && !(t->ix = calloc(1, sizeof *t->ix)))
+        return CORDON_ENOMEM;
+    if (long_text) {
+        /* the first time, every piece so far */
+        bool first = t->ix->pieces.v.count == 0;
+        if (add_pieces(t, first ? 0 : off, first ? t->b.len : len))
+            return CORDON_ENOMEM;
+    }
     if (several) {
-        struct span *sp = list_push(&t->chunks, &span_ops, str_hash(base + off, len));
+        struct span *sp = list_push(&t->ix->chunks, &span_ops, str_hash(t->b.data + off, len));
         if (!sp)
             return CORDON_ENOMEM;
         *sp = (struct span){off, len};
@@ -802,15 +868,23 @@ static int append_joined(cordon__loader *ld, text *t, const char *s, size_t len)
         return rc;
     bool several = memmem(s, len, "; ", 2) != NULL;
     key k = {.s = s, .len = len, .base = t->b.data};
-    size_t i;
-    if (list_find(several ? &t->chunks : &t->pieces, &span_ops, str_hash(s, len), &k, &i))
-        return OOM(ld);
+    uint64_t h = str_hash(s, len);
+    size_t i = SIZE_MAX;
+    if (several) {
+        if (t->ix && list_find(&t->ix->chunks, &span_ops, h, &k, &i))
+            return OOM(ld);
+    } else if (t->ix && t->ix->pieces.v.count) {
+        if (list_find(&t->ix->pieces, &span_ops, h, &k, &i))
+            return OOM(ld);
+    } else if (is_piece(&t->b, s, len)) {
+        i = 0;
+    }
     if (i != SIZE_MAX)
         return 0;
     if (t->b.len && (cordon__buf_append(&t->b, "; ", 2)))
         return OOM(ld);
     size_t off = t->b.len;
-    if (cordon__buf_append(&t->b, s, len) || note_pieces(t, off, len, several))
+    if (cordon__buf_append(&t->b, s, len) || note_appended(t, off, len, several))
         return OOM(ld);
     return 0;
 }
