@@ -35,7 +35,11 @@ static void help(FILE *out)
             "  --timeout SECONDS   idle time before a connection is closed (default %u)\n"
             "  --max-connections N open connections in all (default %u)\n"
             "  --per-ip N          open connections from one address (default %u)\n"
-            "  --quiet             no log line per request\n",
+            "  --quiet             no log line per request\n"
+            "  --audit DB          keep every /search and /match answer in the audit log\n"
+            "                      of store DB (default: $CORDON_DB, else\n"
+            "                      ~/.local/state/cordon/cordon.db; see `cordon audit`)\n"
+            "  --no-audit          keep no audit log\n",
             SRV_DEFAULT_MAX_BODY, SRV_DEFAULT_MAX_TARGET, SRV_DEFAULT_TIMEOUT,
             SRV_DEFAULT_MAX_CONNECTIONS, SRV_DEFAULT_PER_IP);
 }
@@ -56,7 +60,7 @@ static int number(const char *opt, const char *s, unsigned long max, unsigned lo
 int cmd_serve(int argc, char **argv)
 {
     enum { O_THREADS = 256, O_MAX_BODY, O_MAX_TARGET, O_TIMEOUT, O_MAX_CONN, O_PER_IP,
-           O_NO_AUTH, O_HASH_KEY, O_QUIET };
+           O_NO_AUTH, O_HASH_KEY, O_QUIET, O_AUDIT, O_NO_AUDIT };
     static const struct option opts[] = {
         {"index", required_argument, NULL, 'i'},
         {"lists", required_argument, NULL, 'l'},
@@ -72,12 +76,15 @@ int cmd_serve(int argc, char **argv)
         {"no-auth", no_argument, NULL, O_NO_AUTH},
         {"hash-key", required_argument, NULL, O_HASH_KEY},
         {"quiet", no_argument, NULL, O_QUIET},
+        {"audit", required_argument, NULL, O_AUDIT},
+        {"no-audit", no_argument, NULL, O_NO_AUDIT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     srv_options o;
     srv_options_init(&o);
-    const char *hash_key = NULL;
+    const char *hash_key = NULL, *audit_opt = NULL;
+    int no_audit = 0;
     unsigned long v;
     int c;
     optind = 1;
@@ -118,6 +125,8 @@ int cmd_serve(int argc, char **argv)
         case O_NO_AUTH: o.no_auth = 1; break;
         case O_HASH_KEY: hash_key = optarg; break;
         case O_QUIET: o.quiet = 1; break;
+        case O_AUDIT: audit_opt = optarg; break;
+        case O_NO_AUDIT: no_audit = 1; break;
         case 'h': help(stdout); return EXIT_CLEAN;
         default: help(stderr); return EXIT_ERROR;
         }
@@ -139,5 +148,7 @@ int cmd_serve(int argc, char **argv)
             return EXIT_ERROR;
         }
     }
+    /* decisions are logged unless asked not to */
+    o.audit_path = no_audit ? NULL : cli_db_path(audit_opt);
     return srv_run(&o) == 0 ? EXIT_CLEAN : EXIT_ERROR;
 }

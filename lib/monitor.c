@@ -29,6 +29,7 @@
 #include <string.h>
 
 #define CHUNK_FULL 512     /* customers screened per transaction */
+#define CHUNK_DELTA 4096   /* the same in a delta, which keeps no per-customer state */
 #define PAGE_SCAN 8192     /* signatures read per page in phase B */
 #define MAX_THREADS 64
 
@@ -440,62 +441,160 @@ static int phase_full(run_ctx *r, job *j)
     return 0;
 }
 
-/* Phase B: signatures against the key set of the changed entities. */
-typedef struct scan_ctx {
-    cordon__changeset *cs;
-    int64_t *cids;
+/* Phase B: signatures against what changed. A page of signatures is
+ * copied out of the store, checked on the run's threads (each with its
+ * own scratch), and the customers that may match are screened. */
+typedef struct scan_page {
+    int64_t *cid;
+    size_t *off, *len; /* the signature of row i: blob[off[i]..+len[i]) */
+    int8_t *hit;
     size_t n, cap;
+    cordon__buf blob;
     int64_t last;
-    size_t seen;
-} scan_ctx;
+    const cordon__changeset *cs;
+    atomic_size_t next;
+    atomic_int failed;
+} scan_page;
 
 static int scan_row(void *arg, const cordon__customer_row *row)
 {
-    scan_ctx *s = arg;
-    s->seen++;
-    s->last = row->cid;
-    /* a customer whose screening failed has no signature: check it */
-    int hit = row->sig_len ? cordon__changeset_meets(s->cs, row->sig, row->sig_len) : 1;
-    if (hit == 0)
-        return 0;
+    scan_page *s = arg;
     if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        int64_t *v = realloc(s->cids, cap * sizeof *v);
-        if (!v)
+        size_t cap = s->cap ? s->cap * 2 : PAGE_SCAN;
+        int64_t *c = realloc(s->cid, cap * sizeof *c);
+        if (c)
+            s->cid = c;
+        size_t *o = c ? realloc(s->off, cap * sizeof *o) : NULL;
+        if (o)
+            s->off = o;
+        size_t *l = o ? realloc(s->len, cap * sizeof *l) : NULL;
+        if (l)
+            s->len = l;
+        int8_t *h = l ? realloc(s->hit, cap) : NULL;
+        if (!h)
             return CORDON_ENOMEM;
-        s->cids = v;
+        s->hit = h;
         s->cap = cap;
     }
-    s->cids[s->n++] = row->cid; /* damaged signatures count as a hit */
-    return 0;
+    s->cid[s->n] = row->cid;
+    s->off[s->n] = s->blob.len;
+    s->len[s->n] = row->sig_len;
+    s->last = row->cid;
+    s->n++;
+    return row->sig_len && cordon__buf_append(&s->blob, row->sig, row->sig_len) ? CORDON_ENOMEM
+                                                                                : 0;
+}
+
+static void *check_rows(void *arg)
+{
+    scan_page *s = arg;
+    cordon__check *ck = cordon__check_new();
+    if (!ck) {
+        atomic_store(&s->failed, 1);
+        return NULL;
+    }
+    for (;;) {
+        size_t i = atomic_fetch_add(&s->next, 1);
+        if (i >= s->n)
+            break;
+        /* a customer whose screening failed has no signature, and a
+         * damaged one cannot be read: both are screened */
+        int hit = s->len[i] ? cordon__changeset_meets(s->cs, ck, s->blob.data + s->off[i],
+                                                      s->len[i])
+                            : 1;
+        if (hit == CORDON_ENOMEM)
+            atomic_store(&s->failed, 1);
+        s->hit[i] = hit != 0;
+    }
+    cordon__check_free(ck);
+    return NULL;
+}
+
+static int check_page(scan_page *s, unsigned threads)
+{
+    atomic_store(&s->next, 0);
+    atomic_store(&s->failed, 0);
+    pthread_t t[MAX_THREADS];
+    unsigned started = 0;
+    if (threads > 1)
+        for (; started < threads - 1; started++)
+            if (pthread_create(&t[started], NULL, check_rows, s) != 0)
+                break;
+    check_rows(s);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    return atomic_load(&s->failed) ? CORDON_ENOMEM : 0;
+}
+
+/* Screens the first `take` candidates and drops them from the list. */
+static int screen_candidates(run_ctx *r, job *j, int64_t *cand, size_t *n_cand, size_t take)
+{
+    chunk_reset(j->c);
+    int rc = 0;
+    for (size_t i = 0; i < take && !rc; i++)
+        rc = r->st->ops->customer_get(r->st, cand[i], take_row, j->c, r->err);
+    if (!rc && (rc = screen_chunk(j, r->threads)))
+        rc = cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+    if (!rc)
+        rc = write_chunk(r, j);
+    r->rep->candidates += take;
+    memmove(cand, cand + take, (*n_cand - take) * sizeof *cand);
+    *n_cand -= take;
+    return rc;
 }
 
 static int phase_delta(run_ctx *r, job *j, cordon__changeset *cs)
 {
-    scan_ctx s = {.cs = cs};
-    int rc = 0;
+    scan_page s;
+    memset(&s, 0, sizeof s);
+    s.cs = cs;
+    int64_t *cand = NULL;
+    size_t n_cand = 0;
+    int rc = cordon__changeset_build(cs);
+    if (rc)
+        return cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
     for (;;) {
         s.n = 0;
-        s.seen = 0;
+        s.blob.len = 0;
         rc = r->st->ops->customer_page(r->st, CORDON__CUSTOMERS_SCREENED, r->run, s.last,
                                        PAGE_SCAN, 0, scan_row, &s, r->err);
-        if (rc || s.seen == 0)
+        if (rc == CORDON_ENOMEM)
+            cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+        if (rc || s.n == 0)
             break;
-        r->rep->scanned += s.seen;
-        r->rep->candidates += s.n;
-        for (size_t k = 0; k < s.n && !rc; k += CHUNK_FULL) {
-            chunk_reset(j->c);
-            for (size_t i = k; i < s.n && i < k + CHUNK_FULL && !rc; i++)
-                rc = r->st->ops->customer_get(r->st, s.cids[i], take_row, j->c, r->err);
-            if (!rc && (rc = screen_chunk(j, r->threads)))
-                rc = cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
-            if (!rc)
-                rc = write_chunk(r, j);
+        if ((rc = check_page(&s, r->threads))) {
+            cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+            break;
         }
-        if (rc)
+        r->rep->scanned += s.n;
+        size_t hits = 0;
+        for (size_t i = 0; i < s.n; i++)
+            hits += (size_t)s.hit[i];
+        int64_t *c2 = realloc(cand, (n_cand + hits + 1) * sizeof *c2);
+        if (!c2) {
+            rc = cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        cand = c2;
+        for (size_t i = 0; i < s.n; i++)
+            if (s.hit[i])
+                cand[n_cand++] = s.cid[i];
+        /* screen in large chunks: a delta keeps no per-customer state (a
+         * run that dies redoes its delta), and few large transactions
+         * cost fewer fsyncs */
+        while (!rc && n_cand >= CHUNK_DELTA)
+            rc = screen_candidates(r, j, cand, &n_cand, CHUNK_DELTA);
+        if (rc || s.n < PAGE_SCAN)
             break;
     }
-    free(s.cids);
+    if (!rc && n_cand)
+        rc = screen_candidates(r, j, cand, &n_cand, n_cand);
+    free(cand);
+    free(s.cid);
+    free(s.off);
+    free(s.len);
+    free(s.hit);
+    cordon__buf_free(&s.blob);
     return rc;
 }
 

@@ -36,9 +36,13 @@ typedef struct cordon__changeset {
     size_t cap_slots, n_keys, n_pairs;
     bool built;
     int failed;
-    void *scratch;         /* a decoded slot */
     struct cordon__changeset_impl *impl;
 } cordon__changeset;
+
+/* The scratch of one customer check: one per thread. */
+typedef struct cordon__check cordon__check;
+cordon__check *cordon__check_new(void);
+void cordon__check_free(cordon__check *ck);
 
 /* CORDON_ENOMEM or 0; free with cordon__changeset_free either way. */
 int cordon__changeset_init(cordon__changeset *cs, const cordon_index *idx, double threshold);
@@ -48,9 +52,14 @@ void cordon__changeset_free(cordon__changeset *cs);
 int cordon__changeset_add_entity(cordon__changeset *cs, size_t entity);
 /* Number of (key, term) pairs collected so far: 0 when nothing changed. */
 size_t cordon__changeset_keys(const cordon__changeset *cs);
+/* Sorts and indexes what was added: call once after the last
+ * cordon__changeset_add_entity, before checks (which may then run on
+ * several threads, each with its own cordon__check). CORDON_ENOMEM. */
+int cordon__changeset_build(cordon__changeset *cs);
 /* 1 when a customer with this signature may match a changed entity at
  * the threshold, 0 when it cannot; CORDON_ECORRUPT for a damaged
- * signature, CORDON_ENOMEM. */
-int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len);
+ * signature, CORDON_ENOMEM, CORDON_EINVAL before the build. */
+int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, const void *sig,
+                            size_t len);
 
 #endif

@@ -233,6 +233,7 @@ typedef struct dslot {
     cx_slot_q q;
     char text[8 * 256 + 8 * 256];
     unsigned flags;
+    uint64_t fp; /* fingerprint of the slot's view (all but its position) */
     struct quals quals;
 } dslot;
 
@@ -294,6 +295,7 @@ static int next_entry(const unsigned char *p, size_t len, size_t *i, dslot *d, c
         return CORDON_ECORRUPT;
     memset(&d->q, 0, sizeof d->q);
     d->q.first = p[(*i)++];
+    size_t view_start = *i;
     d->q.n = p[(*i)++];
     d->flags = p[(*i)++];
     size_t used = 0;
@@ -305,6 +307,7 @@ static int next_entry(const unsigned char *p, size_t len, size_t *i, dslot *d, c
     if (v->n_forms == 0 || d->q.n == 0 || d->q.first >= CX_MAX_QTOK ||
         d->q.first + d->q.n > CX_MAX_QTOK)
         return CORDON_ECORRUPT;
+    d->fp = fmix(poly((const char *)p + view_start, *i - view_start) + (*i - view_start));
     v->text = v->forms[0];
     v->nonlatin = (d->flags & SLOT_NONLATIN) != 0;
     d->q.initial = (d->flags & SLOT_INITIAL) != 0;
@@ -368,7 +371,6 @@ typedef struct cname {
     uint8_t n_codes; /* country codes listed; CNAME_CODES + 1: more */
     char codes[CNAME_CODES][2];
     float L;        /* total weight */
-    uint32_t stamp; /* customer check that last touched it */
 } cname;
 
 /* Where a changed term occurs: name, token, and how many tokens it
@@ -378,6 +380,11 @@ typedef struct occ {
     uint32_t name;
     uint8_t pos, span;
 } occ;
+
+/* 2^20 bits (128 KB, in cache): a few hundred thousand keys leave most
+ * bits clear, so most probes of absent keys stop at the bit. */
+#define BLOOM_BITS (1u << 20)
+#define BLOOM_SHIFT (64 - 20)
 
 typedef struct rel {
     uint32_t term;
@@ -390,7 +397,7 @@ struct cordon__changeset_impl {
     size_t n_pairs, cap_pairs;
     cname *names;
     size_t n_names, cap_names;
-    float *weight, *best; /* per token of every changed name */
+    float *weight;        /* per token of every changed name */
     char *letter;         /* its term's first letter; upper case for a
                              one-letter term (a listed initial) */
     size_t n_tok, cap_tok;
@@ -398,12 +405,33 @@ struct cordon__changeset_impl {
     size_t n_occs, cap_occs;
     uint32_t *occ_start;  /* per index term: first occurrence (CSR), when built */
     uint32_t epoch;
-    /* per customer check: the changed terms related to a slot, with the
-     * query tokens the slot covers and its similarity */
+    uint64_t bloom[BLOOM_BITS / 64]; /* one bit per key, by its top bits */
+};
+
+/* What one customer check needs for itself, so that several threads can
+ * check against one changeset. */
+/* Similarities already computed, by slot view and term: the same common
+ * tokens meet the same changed terms customer after customer. */
+#define SIMC_BITS 14
+
+typedef struct simc {
+    uint64_t fp;
+    uint32_t term;
+    float sim;
+} simc;
+
+struct cordon__check {
+    dslot d;
+    simc cache[1u << SIMC_BITS];
+    /* the changed terms related to a slot, with the query tokens the slot
+     * covers and its similarity */
     struct rel *rels;
     size_t n_rel, cap_rel;
-    float *tokmax; /* per changed name, CX_MAX_QTOK: see cordon__changeset_meets */
-    size_t cap_tokmax;
+    float *tokmax;   /* per changed name, CX_MAX_QTOK query tokens */
+    float *best;     /* per token of every changed name */
+    uint32_t *stamp; /* per changed name: the check that last touched it */
+    size_t cap_names, cap_tok;
+    uint32_t epoch;
 };
 
 typedef struct cordon__changeset_impl impl;
@@ -520,9 +548,21 @@ int cordon__changeset_init(cordon__changeset *cs, const cordon_index *idx, doubl
     cs->threshold = threshold;
     size_t nt = idx->meta->n_terms;
     cs->term_flags = calloc(nt ? nt : 1, 1);
-    cs->scratch = malloc(sizeof(dslot));
     cs->impl = calloc(1, sizeof(impl));
-    return cs->term_flags && cs->scratch && cs->impl ? 0 : CORDON_ENOMEM;
+    return cs->term_flags && cs->impl ? 0 : CORDON_ENOMEM;
+}
+
+cordon__check *cordon__check_new(void) { return calloc(1, sizeof(cordon__check)); }
+
+void cordon__check_free(cordon__check *ck)
+{
+    if (!ck)
+        return;
+    free(ck->rels);
+    free(ck->tokmax);
+    free(ck->best);
+    free(ck->stamp);
+    free(ck);
 }
 
 void cordon__changeset_free(cordon__changeset *cs)
@@ -532,17 +572,13 @@ void cordon__changeset_free(cordon__changeset *cs)
         free(m->pairs);
         free(m->names);
         free(m->weight);
-        free(m->best);
         free(m->letter);
         free(m->occs);
         free(m->occ_start);
-        free(m->rels);
-        free(m->tokmax);
         free(m);
     }
     free(cs->slots);
     free(cs->term_flags);
-    free(cs->scratch);
     memset(cs, 0, sizeof *cs);
 }
 
@@ -584,10 +620,7 @@ int cordon__changeset_add_entity(cordon__changeset *cs, size_t entity)
             cs->failed = 1;
             break;
         }
-        float *best = realloc(m->best, m->cap_tok * sizeof *best);
-        if (best)
-            m->best = best;
-        char *letter = best ? realloc(m->letter, m->cap_tok) : NULL;
+        char *letter = realloc(m->letter, m->cap_tok);
         if (!letter) {
             cs->failed = 1;
             break;
@@ -691,6 +724,11 @@ static int build(cordon__changeset *cs)
         cs->slots[p] = (uint32_t)i + 1;
     }
     cs->n_keys = keys;
+    memset(m->bloom, 0, sizeof m->bloom);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t b = v[i].key >> BLOOM_SHIFT;
+        m->bloom[b >> 6] |= 1ull << (b & 63);
+    }
     /* occurrences by term (counting sort into CSR offsets) */
     size_t nt = cs->idx->meta->n_terms;
     free(m->occ_start);
@@ -732,17 +770,26 @@ static long find_key(const cordon__changeset *cs, uint64_t k)
     return -1;
 }
 
+#define SEEN_MAX 64
+
 typedef struct probe {
-    cordon__changeset *cs;
+    const cordon__changeset *cs;
+    cordon__check *ck;
     const cx_slot_q *slot;
     bool ident; /* an identifier matched: a candidate outright */
     bool failed;
+    /* terms this slot was already compared with (a term is often met
+     * through several keys: its form, its deletions, its phonetic key) */
+    uint32_t seen[SEEN_MAX];
+    float seen_sim[SEEN_MAX];
+    size_t n_seen;
+    uint64_t fp; /* the slot's fingerprint */
 } probe;
 
 /* Notes that term t relates to the current slot at `sim` (> 0). */
 static void relate_term(probe *p, uint32_t t, float sim)
 {
-    impl *m = p->cs->impl;
+    cordon__check *m = p->ck;
     uint8_t first = p->slot->first, n = p->slot->n;
     for (size_t i = 0; i < m->n_rel; i++) {
         rel *r = &m->rels[i];
@@ -764,6 +811,10 @@ static void probe_key(void *ctx, uint64_t k)
     probe *p = ctx;
     if (p->ident || p->failed)
         return;
+    /* most keys are not there: one bit says so without probing the map */
+    const uint64_t *bloom = p->cs->impl->bloom;
+    if (!(bloom[(k >> BLOOM_SHIFT) >> 6] >> ((k >> BLOOM_SHIFT) & 63) & 1))
+        return;
     long i = find_key(p->cs, k);
     if (i < 0)
         return;
@@ -778,10 +829,31 @@ static void probe_key(void *ctx, uint64_t k)
             continue;
         bool loose = (t & TERM_BY_LOOSE) != 0;
         t &= ~TERM_BY_LOOSE;
-        cx_tokview tv;
-        cordon__term_view(p->cs->idx, t, &tv);
-        int m = CX_SIM_NONE;
-        float sim = cordon__slot_sim(p->slot, &tv, &m);
+        float sim = -1.0f;
+        for (size_t q = 0; q < p->n_seen; q++)
+            if (p->seen[q] == t) {
+                sim = p->seen_sim[q];
+                break;
+            }
+        simc *c = NULL;
+        if (sim < 0.0f) {
+            c = &p->ck->cache[(p->fp ^ (t * 0x9e3779b97f4a7c15ull)) >> (64 - SIMC_BITS)];
+            if (c->fp == p->fp && c->term == t && p->fp)
+                sim = c->sim;
+        }
+        if (sim < 0.0f) {
+            cx_tokview tv;
+            cordon__term_view(p->cs->idx, t, &tv);
+            int m = CX_SIM_NONE;
+            sim = cordon__slot_sim(p->slot, &tv, &m);
+            *c = (simc){p->fp, t, sim};
+        }
+        if (c) {
+            if (p->n_seen < SEEN_MAX) {
+                p->seen[p->n_seen] = t;
+                p->seen_sim[p->n_seen++] = sim;
+            }
+        }
         /* a loose key relates the term at a fixed similarity (the
          * larger of the two the scorer has) when no other key did
          * first: take the larger, to bound */
@@ -796,25 +868,121 @@ static void probe_key(void *ctx, uint64_t k)
     }
 }
 
-int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len)
+int cordon__changeset_build(cordon__changeset *cs)
 {
-    if (!cs->built && build(cs))
-        return CORDON_ENOMEM;
+    return cs->built ? 0 : build(cs);
+}
+
+/* The fast path most customers end in: every key the signature's slots
+ * look up, straight from its bytes (no copies), tested against the
+ * filter's bits. 0 when no key can be there, 1 when one may, or
+ * CORDON_ECORRUPT for a malformed signature. */
+typedef struct bits {
+    const uint64_t *bloom;
+    bool hit;
+} bits;
+
+static void bit_test(void *ctx, uint64_t k)
+{
+    bits *b = ctx;
+    uint64_t x = k >> BLOOM_SHIFT;
+    b->hit |= (b->bloom[x >> 6] >> (x & 63)) & 1;
+}
+
+static int quick_pass(const uint64_t *bloom, const unsigned char *p, size_t len)
+{
+    bits b = {bloom, false};
+    size_t i = 1;
+    while (i < len) {
+        int tag = p[i++];
+        if (tag == 'Q') {
+            if (len - i < 4 || p[i] >= CORDON_SCHEMA_COUNT_)
+                return CORDON_ECORRUPT;
+            i += 4;
+            continue;
+        }
+        if (tag == 'X') {
+            if (i >= len)
+                return CORDON_ECORRUPT;
+            size_t n = p[i++];
+            if (n == 0 || n > len - i)
+                return CORDON_ECORRUPT;
+            bit_test(&b, finish(NS_IDENT, poly((const char *)p + i, n), n));
+            i += n;
+            continue;
+        }
+        if (tag != 'S' || len - i < 3)
+            return CORDON_ECORRUPT;
+        size_t first = p[i], width = p[i + 1];
+        unsigned flags = p[i + 2];
+        i += 3;
+        if (width == 0 || first >= CX_MAX_QTOK || first + width > CX_MAX_QTOK)
+            return CORDON_ECORRUPT;
+        const unsigned char *form0 = NULL;
+        size_t form0_len = 0;
+        static const size_t max[3] = {8, 4, 4};
+        for (int list = 0; list < 3; list++) {
+            if (i >= len)
+                return CORDON_ECORRUPT;
+            size_t count = p[i++];
+            if (count > max[list] || (list == 0 && count == 0))
+                return CORDON_ECORRUPT;
+            for (size_t k = 0; k < count; k++) {
+                if (i >= len)
+                    return CORDON_ECORRUPT;
+                size_t n = p[i++];
+                if (n > len - i)
+                    return CORDON_ECORRUPT;
+                const char *str = (const char *)p + i;
+                i += n;
+                if (list == 0 && k == 0) {
+                    form0 = p + i - n;
+                    form0_len = n;
+                }
+                if (!(flags & SLOT_RETRIEVABLE) || form0_len == 0 || b.hit)
+                    continue;
+                if (list == 0) {
+                    bit_test(&b, finish(NS_FORM, poly(str, n), n));
+                    bool digit = false;
+                    for (size_t c = 0; c < n && !digit; c++)
+                        digit = str[c] >= '0' && str[c] <= '9';
+                    if (k < 4 && n >= 3 && n <= 120 && !digit)
+                        del_keys(str, n, bit_test, &b);
+                } else if (n >= 2) {
+                    int ns = list == 1 ? NS_PHON : (flags & SLOT_NONLATIN) ? NS_LOOSE : NS_LOOSE_NL;
+                    bit_test(&b, finish(ns, poly(str, n), n));
+                }
+            }
+        }
+        if ((flags & SLOT_RETRIEVABLE) && width == 1 && form0_len >= 2 && !b.hit)
+            bit_test(&b, finish(NS_FORM, poly((const char *)form0, 1), 1));
+    }
+    return b.hit ? 1 : 0;
+}
+
+int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, const void *sig,
+                            size_t len)
+{
+    if (!cs->built)
+        return CORDON_EINVAL;
     const unsigned char *p = sig;
     if (len == 0 || p[0] != SIG_VERSION)
         return CORDON_ECORRUPT;
     if (cs->n_keys == 0)
         return 0;
-    impl *m = cs->impl;
-    dslot *d = cs->scratch;
-    m->n_rel = 0;
+    int quick = quick_pass(cs->impl->bloom, p, len);
+    if (quick <= 0)
+        return quick;
+    const impl *m = cs->impl;
+    dslot *d = &ck->d;
+    ck->n_rel = 0;
     /* without qualifiers (none were kept): assume the largest bonus */
     struct quals q = {CORDON_SCHEMA_UNKNOWN, true, "??"};
     bool initial = false;
     char initials[CX_MAX_QTOK];
     uint8_t initial_at[CX_MAX_QTOK]; /* the query token each initial is */
     size_t n_initials = 0;
-    probe pr = {cs, NULL, false, false};
+    probe pr = {.cs = cs, .ck = ck};
     size_t i = 1;
     int tag = 0;
     char ident[256];
@@ -835,6 +1003,8 @@ int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len)
         }
         if (d->q.retrievable) {
             pr.slot = &d->q;
+            pr.fp = d->fp;
+            pr.n_seen = 0;
             slot_keys(&d->q, probe_key, &pr);
         }
     }
@@ -845,30 +1015,45 @@ int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len)
     if (tag < 0)
         return tag;
     /* a name no slot relates to is never retrieved, initials or not */
-    if (m->n_rel == 0)
+    if (ck->n_rel == 0)
         return 0;
     /* The bound on each changed name the customer touches, two ways:
      * each listed token at the best similarity any slot has with it
      * (best[]), and each query token at the best pair it is part of
      * (tokmax[]): a pair of the alignment uses its query tokens and its
      * listed tokens once, so either sum bounds what aligns. */
-    if (grow((void **)&m->tokmax, &m->cap_tokmax, m->n_names * CX_MAX_QTOK, sizeof *m->tokmax))
-        return CORDON_ENOMEM;
-    if (++m->epoch == 0) {
-        for (size_t c = 0; c < m->n_names; c++)
-            m->names[c].stamp = 0;
-        m->epoch = 1;
+    if (ck->cap_names < m->n_names || ck->cap_tok < m->n_tok) {
+        size_t nn = m->n_names, nt = m->n_tok ? m->n_tok : 1;
+        float *tm = realloc(ck->tokmax, (nn ? nn : 1) * CX_MAX_QTOK * sizeof *tm);
+        if (tm)
+            ck->tokmax = tm;
+        float *be = tm ? realloc(ck->best, nt * sizeof *be) : NULL;
+        if (be)
+            ck->best = be;
+        uint32_t *st = be ? realloc(ck->stamp, (nn ? nn : 1) * sizeof *st) : NULL;
+        if (!st)
+            return CORDON_ENOMEM;
+        ck->stamp = st;
+        memset(ck->stamp, 0, (nn ? nn : 1) * sizeof *st);
+        ck->cap_names = nn;
+        ck->cap_tok = nt;
+        ck->epoch = 0;
+    }
+    if (++ck->epoch == 0) {
+        memset(ck->stamp, 0, ck->cap_names * sizeof *ck->stamp);
+        ck->epoch = 1;
     }
     const float sim_initial = cordon__params()->sim_initial;
-    for (size_t r = 0; r < m->n_rel; r++) {
-        const rel *rl = &m->rels[r];
+    for (size_t r = 0; r < ck->n_rel; r++) {
+        const rel *rl = &ck->rels[r];
         for (uint32_t o = m->occ_start[rl->term]; o < m->occ_start[rl->term + 1]; o++) {
             const occ *x = &m->occs[o];
-            cname *cn = &m->names[x->name];
-            float *tm = m->tokmax + (size_t)x->name * CX_MAX_QTOK;
-            if (cn->stamp != m->epoch) {
-                cn->stamp = m->epoch;
-                memset(m->best + cn->first, 0, cn->n * sizeof *m->best);
+            const cname *cn = &m->names[x->name];
+            float *tm = ck->tokmax + (size_t)x->name * CX_MAX_QTOK;
+            float *best = ck->best + cn->first;
+            if (ck->stamp[x->name] != ck->epoch) {
+                ck->stamp[x->name] = ck->epoch;
+                memset(best, 0, cn->n * sizeof *best);
                 memset(tm, 0, CX_MAX_QTOK * sizeof *tm);
                 /* a query initial aligns any token with its first letter
                  * (score.c: a listed initial fully, a word at
@@ -882,8 +1067,8 @@ int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len)
                             si = sim_initial;
                         else if (l >= 'A' && l <= 'Z' && l - 'A' + 'a' == initials[qi])
                             si = 1.0f;
-                        if (si > m->best[cn->first + k])
-                            m->best[cn->first + k] = si;
+                        if (si > best[k])
+                            best[k] = si;
                         if (si * w > tm[initial_at[qi]])
                             tm[initial_at[qi]] = si * w;
                     }
@@ -892,8 +1077,8 @@ int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len)
             float wspan = 0.0f;
             for (size_t k = x->pos; k < (size_t)x->pos + x->span && k < cn->n; k++) {
                 wspan += m->weight[cn->first + k];
-                if (rl->sim > m->best[cn->first + k])
-                    m->best[cn->first + k] = rl->sim;
+                if (rl->sim > best[k])
+                    best[k] = rl->sim;
             }
             float contrib = rl->sim * wspan;
             for (size_t qt = rl->first; qt < (size_t)rl->first + rl->n; qt++)
@@ -902,15 +1087,16 @@ int cordon__changeset_meets(cordon__changeset *cs, const void *sig, size_t len)
         }
     }
     const double a = cordon__params()->alpha;
-    for (size_t r = 0; r < m->n_rel; r++) {
-        const rel *rl = &m->rels[r];
+    for (size_t r = 0; r < ck->n_rel; r++) {
+        const rel *rl = &ck->rels[r];
         for (uint32_t o = m->occ_start[rl->term]; o < m->occ_start[rl->term + 1]; o++) {
             uint32_t c = m->occs[o].name;
-            cname *cn = &m->names[c];
-            const float *tm = m->tokmax + (size_t)c * CX_MAX_QTOK;
+            const cname *cn = &m->names[c];
+            const float *tm = ck->tokmax + (size_t)c * CX_MAX_QTOK;
+            const float *best = ck->best + cn->first;
             float by_listed = 0.0f, by_query = 0.0f;
             for (size_t k = 0; k < cn->n; k++)
-                by_listed += m->weight[cn->first + k] * m->best[cn->first + k];
+                by_listed += m->weight[cn->first + k] * best[k];
             for (size_t qt = 0; qt < CX_MAX_QTOK; qt++)
                 by_query += tm[qt];
             float ml = by_listed < by_query ? by_listed : by_query;

@@ -33,8 +33,8 @@ typedef struct cordon__customer_row {
     const char *hash;          /* of the fields above (not the id) */
     const char *screened_hash; /* hash when last screened in full, or "" */
     int64_t screened_run;
-    const void *sig;           /* retrieval keys (monitor_keys.c), or NULL */
-    size_t sig_len;
+    const void *sig;           /* the signature (monitor_keys.c): pages of */
+    size_t sig_len;            /* signatures only, else NULL */
 } cordon__customer_row;
 
 typedef int (*cordon__customer_fn)(void *ctx, const cordon__customer_row *row);
@@ -55,7 +55,8 @@ typedef struct cordon__run_row {
 /* Pages of customers: cid > after, in cid order, at most limit. */
 enum {
     CORDON__CUSTOMERS_PENDING = 1, /* not screened since added or changed */
-    CORDON__CUSTOMERS_SCREENED     /* screened, in a run before `before_run` */
+    CORDON__CUSTOMERS_SCREENED     /* screened, in a run before `before_run`; without
+                                      fields: the signatures of those runs */
 };
 
 typedef struct cordon__store_ops {

@@ -46,7 +46,10 @@ static const char schema_sql[] =
     " schema INTEGER NOT NULL, birth_date TEXT NOT NULL, country TEXT NOT NULL,"
     " identifier TEXT NOT NULL, hash TEXT NOT NULL, added_ms INTEGER NOT NULL,"
     " updated_ms INTEGER NOT NULL, screened_hash TEXT,"
-    " screened_run INTEGER NOT NULL DEFAULT 0, sig BLOB);"
+    " screened_run INTEGER NOT NULL DEFAULT 0);"
+    /* signatures apart: a delta run reads all of them and nothing else */
+    "CREATE TABLE IF NOT EXISTS signatures("
+    " cid INTEGER PRIMARY KEY, run INTEGER NOT NULL, sig BLOB NOT NULL);"
     "CREATE INDEX IF NOT EXISTS customers_pending ON customers(cid)"
     " WHERE screened_hash IS NOT hash;"
     "CREATE TABLE IF NOT EXISTS runs("
@@ -80,7 +83,7 @@ static const char schema_sql[] =
 enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK,
     S_AUDIT_HEAD, S_AUDIT_INSERT,
-    S_CUST_GET_ID, S_CUST_INSERT, S_CUST_UPDATE, S_CUST_COUNT, S_CUST_SCREENED,
+    S_CUST_GET_ID, S_CUST_INSERT, S_CUST_UPDATE, S_CUST_COUNT, S_CUST_SCREENED, S_SIG_PUT,
     S_CUST_PAGE_PENDING, S_CUST_PAGE_SCREENED, S_CUST_PAGE_SIG, S_CUST_GET, S_CUST_UNSCREEN,
     S_RUN_LAST, S_RUN_BEGIN, S_RUN_FINISH,
     S_ENT_SCAN, S_ENT_PUT, S_ENT_DELETE,
@@ -106,21 +109,23 @@ static const char *const stmt_sql[S_COUNT_] = {
         " identifier = ?, hash = ?, updated_ms = ? WHERE cid = ?",
     [S_CUST_COUNT] = "SELECT count(*) FROM customers",
     [S_CUST_SCREENED] =
-        "UPDATE customers SET screened_hash = ?, screened_run = ?, sig = ? WHERE cid = ?",
+        "UPDATE customers SET screened_hash = ?, screened_run = ? WHERE cid = ?",
+    [S_SIG_PUT] = "INSERT OR REPLACE INTO signatures(cid, run, sig) VALUES(?,?,?)",
     [S_CUST_PAGE_PENDING] =
         "SELECT cid, id, name, schema, birth_date, country, identifier, hash,"
-        " screened_hash, screened_run, sig FROM customers"
+        " screened_hash, screened_run FROM customers"
         " WHERE screened_hash IS NOT hash AND cid > ? ORDER BY cid LIMIT ?",
     [S_CUST_PAGE_SCREENED] =
         "SELECT cid, id, name, schema, birth_date, country, identifier, hash,"
-        " screened_hash, screened_run, sig FROM customers"
+        " screened_hash, screened_run FROM customers"
         " WHERE cid > ? AND screened_hash IS hash AND screened_run < ? ORDER BY cid LIMIT ?",
+    /* a customer changed since its signature was made is screened in
+     * full by the same run, before this is read */
     [S_CUST_PAGE_SIG] =
-        "SELECT cid, screened_run, sig FROM customers"
-        " WHERE cid > ? AND screened_hash IS hash AND screened_run < ? ORDER BY cid LIMIT ?",
+        "SELECT cid, run, sig FROM signatures WHERE cid > ? AND run < ? ORDER BY cid LIMIT ?",
     [S_CUST_GET] =
         "SELECT cid, id, name, schema, birth_date, country, identifier, hash,"
-        " screened_hash, screened_run, sig FROM customers WHERE cid = ?",
+        " screened_hash, screened_run FROM customers WHERE cid = ?",
     [S_CUST_UNSCREEN] =
         "UPDATE customers SET screened_hash = NULL WHERE screened_run > ?1 AND screened_run IN"
         " (SELECT run FROM runs WHERE run > ?1 AND status = 'running' AND snapshot <> ?2)",
@@ -566,8 +571,6 @@ static void read_customer(sqlite3_stmt *st, cordon__customer_row *r)
     r->hash = col_text(st, 7);
     r->screened_hash = col_text(st, 8);
     r->screened_run = sqlite3_column_int64(st, 9);
-    r->sig = sqlite3_column_blob(st, 10);
-    r->sig_len = (size_t)sqlite3_column_bytes(st, 10);
 }
 
 static int run_rows(sq_store *s, sqlite3_stmt *st, int full, cordon__customer_fn fn, void *ctx,
@@ -636,12 +639,20 @@ static int sq_customer_screened(cordon_store *base, int64_t cid, const char *has
         return err ? err->code : CORDON_EIO;
     bind_text(st, 1, hash);
     sqlite3_bind_int64(st, 2, run);
-    if (sig && sig_len)
-        sqlite3_bind_blob(st, 3, sig, (int)sig_len, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 3);
-    sqlite3_bind_int64(st, 4, cid);
-    return step_done(s, st, err, "cannot mark a customer screened");
+    sqlite3_bind_int64(st, 3, cid);
+    int rc = step_done(s, st, err, "cannot mark a customer screened");
+    if (rc)
+        return rc;
+    /* an empty signature (the screening failed) makes every delta
+     * screen the customer */
+    st = stmt(s, S_SIG_PUT, err);
+    if (!st)
+        return err ? err->code : CORDON_EIO;
+    sqlite3_bind_int64(st, 1, cid);
+    sqlite3_bind_int64(st, 2, run);
+    sqlite3_bind_blob(st, 3, sig && sig_len ? sig : "", (int)(sig && sig_len ? sig_len : 0),
+                      SQLITE_STATIC);
+    return step_done(s, st, err, "cannot keep a customer's signature");
 }
 
 static int sq_customer_unscreen_runs(cordon_store *base, int64_t after_run, const char *snapshot,

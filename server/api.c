@@ -167,6 +167,12 @@ enum MHD_Result srv_api_search(srv_request *r)
         srv_error_public(&err, msg, sizeof msg);
         return srv_respond_error(r, srv_status_of(rc), "%s", msg);
     }
+    if (srv_audit_screen(r->key_id, "search", &q, &opts, h->idx, res,
+                         "{\"endpoint\":\"/search\"}") != 0) {
+        cordon_result_free(res);
+        srv_release(h);
+        return srv_respond_error(r, 503, "the audit log cannot be written");
+    }
     size_t n_matches = res->n_matches;
     char *json = cordon_result_json(res);
     cordon_result_free(res);

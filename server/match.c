@@ -43,6 +43,7 @@ typedef struct params {
     double threshold, cutoff;
     size_t limit;
     cordon_algorithm algorithm;
+    const char *key_id; /* the caller, for the audit log */
 } params;
 
 /* A match found for one query, from any of its names. */
@@ -100,6 +101,15 @@ static json_t *screen_query(const cordon_index *idx, const srv_match_query *q,
             char pub[700];
             srv_error_public(&err, pub, sizeof pub);
             snprintf(msg, size, "query \"%s\": %s", q->key, pub);
+            goto done;
+        }
+        char *actx = srv_audit_context("/match", q->key);
+        int arc = srv_audit_screen(pa->key_id, "match", &cq, &opts, idx, results[i],
+                                   actx ? actx : "{}");
+        free(actx);
+        if (arc != 0) {
+            *status = 503;
+            snprintf(msg, size, "the audit log cannot be written");
             goto done;
         }
         /* the explanation exactly as cordon_result_json renders it */
@@ -212,6 +222,7 @@ enum MHD_Result srv_api_match(srv_request *r)
 {
     char msg[800];
     params pa;
+    pa.key_id = r->key_id;
     unsigned status = parse_params(r, &pa, msg, sizeof msg);
     if (status)
         return srv_respond_error(r, status, "%s", msg);

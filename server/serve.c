@@ -200,9 +200,20 @@ int srv_run(const srv_options *given)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+    /* after the mask: the audit writer's thread must not take signals */
+    if (srv_audit_start(msg, sizeof msg) != 0) {
+        fprintf(stderr, "cordon serve: cannot keep the audit log: %s (--no-audit serves "
+                        "without one)\n", msg);
+        srv_rules_stop();
+        srv_holder_stop();
+        srv_keys_free();
+        return 2;
+    }
+    fprintf(stderr, "cordon serve: audit log: %s\n", msg);
     pthread_t reloader;
     if (pthread_create(&reloader, NULL, reload_thread, NULL) != 0) {
         fprintf(stderr, "cordon serve: cannot start the reload thread\n");
+        srv_audit_stop();
         srv_rules_stop();
         srv_holder_stop();
         srv_keys_free();
@@ -212,6 +223,7 @@ int srv_run(const srv_options *given)
     if (!d) {
         rq_signal(&rq_stop);
         pthread_join(reloader, NULL);
+        srv_audit_stop();
         srv_rules_stop();
         srv_holder_stop();
         srv_keys_free();
@@ -236,6 +248,7 @@ int srv_run(const srv_options *given)
     rq_signal(&rq_stop);
     pthread_join(reloader, NULL);
     srv_http_stop(d);
+    srv_audit_stop();
     srv_rules_stop();
     srv_holder_stop();
     srv_keys_free();

@@ -26,6 +26,7 @@ typedef struct srv_options {
     unsigned per_ip;          /* open connections from one address */
     unsigned threads;         /* worker threads; 0 = one per core */
     int quiet;                /* no per-request log lines */
+    const char *audit_path;   /* audit store for /search and /match, or NULL: none */
 } srv_options;
 
 #define SRV_DEFAULT_MAX_BODY (2u << 20)

@@ -209,6 +209,21 @@ enum MHD_Result srv_api_shipment(srv_request *r);
  * thread has reloaded; -1 when the server is shutting down. */
 int srv_reload_enqueue(srv_request *r);
 
+/* ---- the audit log (audit.c) -------------------------------------------- */
+
+/* Opens the writer on srv_opts->audit_path (none when NULL); 0, or -1
+ * with the reason in msg. msg says where the log goes. */
+int srv_audit_start(char *msg, size_t size);
+/* Queues the record of one screening; -1 when it cannot (answer 503). */
+int srv_audit_screen(const char *key_id, const char *kind, const cordon_query *q,
+                     const cordon_screen_options *o, const cordon_index *idx,
+                     const cordon_result *r, const char *context);
+/* Writes what is queued and closes the writer. */
+void srv_audit_stop(void);
+/* {"endpoint": ENDPOINT, "query": KEY} (KEY may be NULL), malloc'd; NULL
+ * when out of memory. */
+char *srv_audit_context(const char *endpoint, const char *key);
+
 /* ---- the embedded page (generated) ------------------------------------ */
 
 struct srv_asset {

@@ -348,6 +348,9 @@ static void prefilter_at(const people *p, const uint8_t *changed, double thresho
     for (size_t i = 0; i < n_ent; i++)
         if (changed[i])
             assert_int_equal(cordon__changeset_add_entity(&cs, i), 0);
+    assert_int_equal(cordon__changeset_build(&cs), 0);
+    cordon__check *ck = cordon__check_new();
+    assert_non_null(ck);
     cordon_screen_options o = {.threshold = threshold, .limit = CORDON_SCREEN_MAX_LIMIT};
     size_t pairs = 0, candidates = 0, native = 0, qualified = 0;
     cordon__buf sig = {0};
@@ -359,7 +362,7 @@ static void prefilter_at(const people *p, const uint8_t *changed, double thresho
         if (cordon_screen(old_idx, &q, &o, &r, &err) != 0)
             continue;
         assert_int_equal(cordon__sig_build(&q, &sig, &err), 0);
-        int meets = cordon__changeset_meets(&cs, sig.data, sig.len);
+        int meets = cordon__changeset_meets(&cs, ck, sig.data, sig.len);
         assert_true(meets == 0 || meets == 1);
         candidates += (size_t)meets;
         for (size_t m = 0; m < r->n_matches; m++) {
@@ -382,6 +385,7 @@ static void prefilter_at(const people *p, const uint8_t *changed, double thresho
     assert_true(pairs >= 5);
     assert_true(candidates <= max_candidates);
     cordon__buf_free(&sig);
+    cordon__check_free(ck);
     cordon__changeset_free(&cs);
 }
 
