@@ -381,10 +381,19 @@ typedef struct occ {
     uint8_t pos, span;
 } occ;
 
-/* 2^20 bits (128 KB, in cache): a few hundred thousand keys leave most
- * bits clear, so most probes of absent keys stop at the bit. */
+/* A Bloom filter of 2^20 bits (128 KB, in cache) with two bits per key,
+ * taken from two parts of its (well mixed) hash: with the few thousand
+ * keys of a typical update, an absent key passes both bits about once in
+ * ten thousand probes, so most customers are done without a map probe. */
 #define BLOOM_BITS (1u << 20)
-#define BLOOM_SHIFT (64 - 20)
+#define BLOOM_BIT1(k) ((k) >> 44)
+#define BLOOM_BIT2(k) (((k) >> 20) & (BLOOM_BITS - 1))
+
+static inline bool bloom_has(const uint64_t *bloom, uint64_t k)
+{
+    uint64_t a = BLOOM_BIT1(k), b = BLOOM_BIT2(k);
+    return (bloom[a >> 6] >> (a & 63) & 1) && (bloom[b >> 6] >> (b & 63) & 1);
+}
 
 typedef struct rel {
     uint32_t term;
@@ -405,7 +414,8 @@ struct cordon__changeset_impl {
     size_t n_occs, cap_occs;
     uint32_t *occ_start;  /* per index term: first occurrence (CSR), when built */
     uint32_t epoch;
-    uint64_t bloom[BLOOM_BITS / 64]; /* one bit per key, by its top bits */
+    uint64_t bloom[BLOOM_BITS / 64]; /* two bits per key (bloom_has) */
+    bool initials_matter; /* see quick_pass */
 };
 
 /* What one customer check needs for itself, so that several threads can
@@ -724,9 +734,25 @@ static int build(cordon__changeset *cs)
         cs->slots[p] = (uint32_t)i + 1;
     }
     cs->n_keys = keys;
+    /* can a name be reached through its one-letter tokens alone? (the
+     * most favourable floor: the largest bonus, no penalty) */
+    double alpha = cordon__params()->alpha;
+    double fq_min = (cs->threshold - 0.05 - alpha) / (1.0 - alpha) - 0.001;
+    float sli = cordon__params()->sim_listed_initial;
+    m->initials_matter = false;
+    for (size_t c = 0; c < m->n_names && !m->initials_matter; c++) {
+        const cname *cn = &m->names[c];
+        float w1 = 0.0f;
+        for (size_t k = 0; k < cn->n; k++)
+            if (m->letter[cn->first + k] >= 'A' && m->letter[cn->first + k] <= 'Z')
+                w1 += m->weight[cn->first + k];
+        if (w1 > 0.0f && sli * w1 >= fq_min * cn->L)
+            m->initials_matter = true;
+    }
     memset(m->bloom, 0, sizeof m->bloom);
     for (size_t i = 0; i < n; i++) {
-        uint64_t b = v[i].key >> BLOOM_SHIFT;
+        uint64_t a = BLOOM_BIT1(v[i].key), b = BLOOM_BIT2(v[i].key);
+        m->bloom[a >> 6] |= 1ull << (a & 63);
         m->bloom[b >> 6] |= 1ull << (b & 63);
     }
     /* occurrences by term (counting sort into CSR offsets) */
@@ -813,7 +839,7 @@ static void probe_key(void *ctx, uint64_t k)
         return;
     /* most keys are not there: one bit says so without probing the map */
     const uint64_t *bloom = p->cs->impl->bloom;
-    if (!(bloom[(k >> BLOOM_SHIFT) >> 6] >> ((k >> BLOOM_SHIFT) & 63) & 1))
+    if (!bloom_has(bloom, k))
         return;
     long i = find_key(p->cs, k);
     if (i < 0)
@@ -875,8 +901,8 @@ int cordon__changeset_build(cordon__changeset *cs)
 
 /* The fast path most customers end in: every key the signature's slots
  * look up, straight from its bytes (no copies), tested against the
- * filter's bits. 0 when no key can be there, 1 when one may, or
- * CORDON_ECORRUPT for a malformed signature. */
+ * filter's bits. It also gathers what the slow path needs besides: the
+ * qualifiers, the initials, and where the entries that passed start. */
 typedef struct bits {
     const uint64_t *bloom;
     bool hit;
@@ -885,19 +911,45 @@ typedef struct bits {
 static void bit_test(void *ctx, uint64_t k)
 {
     bits *b = ctx;
-    uint64_t x = k >> BLOOM_SHIFT;
-    b->hit |= (b->bloom[x >> 6] >> (x & 63)) & 1;
+    b->hit |= bloom_has(b->bloom, k);
 }
 
-static int quick_pass(const uint64_t *bloom, const unsigned char *p, size_t len)
+#define QP_MAX 64
+
+typedef struct quick {
+    struct quals q;
+    size_t init_at[QP_MAX]; /* offsets of entries that passed by their
+                               initial-letter key only */
+    size_t n_init;
+    size_t hit_at[QP_MAX]; /* offsets of entries that passed the filter */
+    size_t n_hit;
+    bool overflow;         /* more than QP_MAX: the slow path reads all */
+    char initials[CX_MAX_QTOK];
+    uint8_t initial_at[CX_MAX_QTOK]; /* the query token each initial is */
+    size_t n_initials;
+} quick;
+
+/* 0 when no key can be there, 1 when one may, CORDON_ECORRUPT. */
+static int quick_pass(const uint64_t *bloom, bool initials_matter, const unsigned char *p,
+                      size_t len, quick *out)
 {
-    bits b = {bloom, false};
+    /* without qualifiers (none were kept): assume the largest bonus */
+    out->q = (struct quals){CORDON_SCHEMA_UNKNOWN, true, "??"};
+    out->n_hit = out->n_initials = out->n_init = 0;
+    out->overflow = false;
     size_t i = 1;
     while (i < len) {
+        size_t at = i;
+        bits b = {bloom, false}, bi = {bloom, false};
         int tag = p[i++];
         if (tag == 'Q') {
             if (len - i < 4 || p[i] >= CORDON_SCHEMA_COUNT_)
                 return CORDON_ECORRUPT;
+            out->q.schema = p[i];
+            out->q.dob = (p[i + 1] & QUAL_DOB) != 0;
+            out->q.country[0] = (char)p[i + 2];
+            out->q.country[1] = (char)p[i + 3];
+            out->q.country[2] = '\0';
             i += 4;
             continue;
         }
@@ -909,55 +961,85 @@ static int quick_pass(const uint64_t *bloom, const unsigned char *p, size_t len)
                 return CORDON_ECORRUPT;
             bit_test(&b, finish(NS_IDENT, poly((const char *)p + i, n), n));
             i += n;
-            continue;
-        }
-        if (tag != 'S' || len - i < 3)
-            return CORDON_ECORRUPT;
-        size_t first = p[i], width = p[i + 1];
-        unsigned flags = p[i + 2];
-        i += 3;
-        if (width == 0 || first >= CX_MAX_QTOK || first + width > CX_MAX_QTOK)
-            return CORDON_ECORRUPT;
-        const unsigned char *form0 = NULL;
-        size_t form0_len = 0;
-        static const size_t max[3] = {8, 4, 4};
-        for (int list = 0; list < 3; list++) {
-            if (i >= len)
+        } else {
+            if (tag != 'S' || len - i < 3)
                 return CORDON_ECORRUPT;
-            size_t count = p[i++];
-            if (count > max[list] || (list == 0 && count == 0))
+            size_t first = p[i], width = p[i + 1];
+            unsigned flags = p[i + 2];
+            i += 3;
+            if (width == 0 || first >= CX_MAX_QTOK || first + width > CX_MAX_QTOK)
                 return CORDON_ECORRUPT;
-            for (size_t k = 0; k < count; k++) {
+            const unsigned char *form0 = NULL;
+            size_t form0_len = 0;
+            static const size_t max[3] = {8, 4, 4};
+            for (int list = 0; list < 3; list++) {
                 if (i >= len)
                     return CORDON_ECORRUPT;
-                size_t n = p[i++];
-                if (n > len - i)
+                size_t count = p[i++];
+                if (count > max[list] || (list == 0 && count == 0))
                     return CORDON_ECORRUPT;
-                const char *str = (const char *)p + i;
-                i += n;
-                if (list == 0 && k == 0) {
-                    form0 = p + i - n;
-                    form0_len = n;
-                }
-                if (!(flags & SLOT_RETRIEVABLE) || form0_len == 0 || b.hit)
-                    continue;
-                if (list == 0) {
-                    bit_test(&b, finish(NS_FORM, poly(str, n), n));
-                    bool digit = false;
-                    for (size_t c = 0; c < n && !digit; c++)
-                        digit = str[c] >= '0' && str[c] <= '9';
-                    if (k < 4 && n >= 3 && n <= 120 && !digit)
-                        del_keys(str, n, bit_test, &b);
-                } else if (n >= 2) {
-                    int ns = list == 1 ? NS_PHON : (flags & SLOT_NONLATIN) ? NS_LOOSE : NS_LOOSE_NL;
-                    bit_test(&b, finish(ns, poly(str, n), n));
+                for (size_t k = 0; k < count; k++) {
+                    if (i >= len)
+                        return CORDON_ECORRUPT;
+                    size_t n = p[i++];
+                    if (n > len - i)
+                        return CORDON_ECORRUPT;
+                    const char *str = (const char *)p + i;
+                    i += n;
+                    if (list == 0 && k == 0) {
+                        form0 = p + i - n;
+                        form0_len = n;
+                    }
+                    if (!(flags & SLOT_RETRIEVABLE) || form0_len == 0 || b.hit)
+                        continue;
+                    if (list == 0) {
+                        bit_test(&b, finish(NS_FORM, poly(str, n), n));
+                        bool digit = false;
+                        for (size_t c = 0; c < n && !digit; c++)
+                            digit = str[c] >= '0' && str[c] <= '9';
+                        if (k < 4 && n >= 3 && n <= 120 && !digit)
+                            del_keys(str, n, bit_test, &b);
+                    } else if (n >= 2) {
+                        int ns = list == 1                    ? NS_PHON
+                                 : (flags & SLOT_NONLATIN) ? NS_LOOSE
+                                                             : NS_LOOSE_NL;
+                        bit_test(&b, finish(ns, poly(str, n), n));
+                    }
                 }
             }
+            if ((flags & SLOT_RETRIEVABLE) && width == 1 && form0_len >= 2 && !b.hit)
+                bit_test(&bi, finish(NS_FORM, poly((const char *)form0, 1), 1));
+            if ((flags & SLOT_INITIAL) && form0_len && out->n_initials < CX_MAX_QTOK) {
+                out->initial_at[out->n_initials] = (uint8_t)first;
+                out->initials[out->n_initials++] = (char)form0[0];
+            }
         }
-        if ((flags & SLOT_RETRIEVABLE) && width == 1 && form0_len >= 2 && !b.hit)
-            bit_test(&b, finish(NS_FORM, poly((const char *)form0, 1), 1));
+        if (b.hit) {
+            if (out->n_hit < QP_MAX)
+                out->hit_at[out->n_hit++] = at;
+            else
+                out->overflow = true;
+        } else if (bi.hit) {
+            if (out->n_init < QP_MAX)
+                out->init_at[out->n_init++] = at;
+            else
+                out->overflow = true;
+        }
     }
-    return b.hit ? 1 : 0;
+    /* A slot's first letter only meets a listed initial (a one-letter
+     * token), at sim_listed_initial. Without query initials, a customer
+     * that meets nothing else covers at most that much of the one-letter
+     * tokens of a name: when no changed name reaches the threshold so,
+     * those meetings are not worth a look. */
+    if (out->n_init && (out->n_initials || initials_matter)) {
+        for (size_t k = 0; k < out->n_init && !out->overflow; k++) {
+            if (out->n_hit < QP_MAX)
+                out->hit_at[out->n_hit++] = out->init_at[k];
+            else
+                out->overflow = true;
+        }
+    }
+    return out->n_hit || out->overflow ? 1 : 0;
 }
 
 int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, const void *sig,
@@ -970,36 +1052,40 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         return CORDON_ECORRUPT;
     if (cs->n_keys == 0)
         return 0;
-    int quick = quick_pass(cs->impl->bloom, p, len);
-    if (quick <= 0)
-        return quick;
+    quick qp;
+    int rc = quick_pass(cs->impl->bloom, cs->impl->initials_matter, p, len, &qp);
+    if (rc <= 0)
+        return rc;
     const impl *m = cs->impl;
     dslot *d = &ck->d;
     ck->n_rel = 0;
-    /* without qualifiers (none were kept): assume the largest bonus */
-    struct quals q = {CORDON_SCHEMA_UNKNOWN, true, "??"};
-    bool initial = false;
-    char initials[CX_MAX_QTOK];
-    uint8_t initial_at[CX_MAX_QTOK]; /* the query token each initial is */
-    size_t n_initials = 0;
+    struct quals q = qp.q;
+    bool initial = qp.n_initials > 0;
+    const char *initials = qp.initials;
+    const uint8_t *initial_at = qp.initial_at;
+    size_t n_initials = qp.n_initials;
     probe pr = {.cs = cs, .ck = ck};
-    size_t i = 1;
     int tag = 0;
     char ident[256];
-    while (!pr.ident && (tag = next_entry(p, len, &i, d, ident)) > 0) {
-        if (tag == 'Q') {
-            q = d->quals;
-            continue;
+    /* the slow path: only the entries that passed the filter (all of
+     * them in the rare signature with more than QP_MAX) */
+    size_t i = 1;
+    size_t h = 0;
+    while (!pr.ident) {
+        if (!qp.overflow) {
+            if (h == qp.n_hit)
+                break;
+            i = qp.hit_at[h++];
         }
+        tag = next_entry(p, len, &i, d, ident);
+        if (tag <= 0)
+            break;
+        if (tag == 'Q')
+            continue;
         if (tag == 'X') {
             pr.slot = NULL;
             probe_key(&pr, key_of(NS_IDENT, ident));
             continue;
-        }
-        if (d->q.initial && n_initials < CX_MAX_QTOK) {
-            initial = true;
-            initial_at[n_initials] = d->q.first;
-            initials[n_initials++] = d->q.view.text[0];
         }
         if (d->q.retrievable) {
             pr.slot = &d->q;
