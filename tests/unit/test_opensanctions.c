@@ -23,7 +23,7 @@
 
 #define UA_WAR "/lists/opensanctions/ua_war_sanctions_2026-03-13/targets.simple.csv"
 #define INTERPOL "/lists/opensanctions/interpol_red_notices_2025-05-23/targets.simple.csv"
-#define FTM "tests/data/ftm/entities.ftm.json"
+#define FTM "tests/data/ftm/cordon_fixture.ftm.jsonl"
 
 static char path_buf[1024];
 
@@ -260,7 +260,7 @@ static void test_ftm_fixture(void **state)
     assert_string_equal(e->remarks, "Owns and directs a company operating tankers that carry "
                                     "Russian crude above the price cap.");
     assert_int_equal(e->origin_line, 1);
-    assert_string_equal(e->origin_file, "entities.ftm.json");
+    assert_string_equal(e->origin_file, "cordon_fixture.ftm.jsonl");
 
     /* A company whose Address record comes later in the file. */
     e = find(ds, "ftm:cx-co-northwind");
