@@ -85,7 +85,7 @@ enum {
     S_AUDIT_HEAD, S_AUDIT_INSERT,
     S_CUST_GET_ID, S_CUST_INSERT, S_CUST_UPDATE, S_CUST_COUNT, S_CUST_SCREENED, S_SIG_PUT,
     S_CUST_PAGE_PENDING, S_CUST_PAGE_SCREENED, S_CUST_PAGE_SIG, S_CUST_GET, S_CUST_UNSCREEN,
-    S_RUN_LAST, S_RUN_BEGIN, S_RUN_FINISH,
+    S_RUN_LAST, S_RUN_BEGIN, S_RUN_FINISH, S_RUNS_STALE,
     S_ENT_SCAN, S_ENT_PUT, S_ENT_DELETE,
     S_ALERT_INSERT, S_ALERT_STATUS, S_DECISION_INSERT,
     S_COUNT_
@@ -129,6 +129,8 @@ static const char *const stmt_sql[S_COUNT_] = {
     [S_CUST_UNSCREEN] =
         "UPDATE customers SET screened_hash = NULL WHERE screened_run > ?1 AND screened_run IN"
         " (SELECT run FROM runs WHERE run > ?1 AND status = 'running' AND snapshot <> ?2)",
+    [S_RUNS_STALE] = "SELECT count(*) FROM runs WHERE run > ?1 AND status = 'running'"
+                     " AND snapshot <> ?2",
     [S_RUN_LAST] = "SELECT run, snapshot, threshold FROM runs WHERE status = 'finished'"
                    " ORDER BY run DESC LIMIT 1",
     [S_RUN_BEGIN] = "INSERT INTO runs(started_ms, caller, snapshot, previous, threshold, full,"
@@ -304,8 +306,11 @@ int cordon__store_sqlite_open(const char *path, cordon_store **out, cordon_error
         return CORDON_EIO;
     }
     sqlite3_finalize(st);
-    int code = exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err,
-                    "cannot set up the store");
+    /* reads through a memory map (a delta run reads every signature);
+     * writes still go through the WAL */
+    int code = exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                       " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-32768;",
+                    err, "cannot set up the store");
     /* Tables are created in one transaction, so that two processes
      * creating the same new file cannot interleave. */
     if (!code)
@@ -659,7 +664,21 @@ static int sq_customer_unscreen_runs(cordon_store *base, int64_t after_run, cons
                                      cordon_error *err)
 {
     sq_store *s = (sq_store *)base;
-    sqlite3_stmt *st = stmt(s, S_CUST_UNSCREEN, err);
+    /* the update reads every customer: only when such a run exists */
+    sqlite3_stmt *st = stmt(s, S_RUNS_STALE, err);
+    if (!st)
+        return err ? err->code : CORDON_EIO;
+    sqlite3_bind_int64(st, 1, after_run);
+    bind_text(st, 2, snapshot);
+    int rc = sqlite3_step(st);
+    long long stale = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (stale < 0)
+        return db_fail(s, err, "cannot read runs");
+    if (stale == 0)
+        return 0;
+    st = stmt(s, S_CUST_UNSCREEN, err);
     if (!st)
         return err ? err->code : CORDON_EIO;
     sqlite3_bind_int64(st, 1, after_run);
