@@ -452,7 +452,10 @@ typedef struct scan_page {
     cordon__buf blob;
     int64_t last;
     const cordon__changeset *cs;
+    cordon__check *checks[MAX_THREADS]; /* one per thread, kept for the run:
+                                           they remember what slots met */
     atomic_size_t next;
+    atomic_uint next_check;
     atomic_int failed;
 } scan_page;
 
@@ -488,11 +491,7 @@ static int scan_row(void *arg, const cordon__customer_row *row)
 static void *check_rows(void *arg)
 {
     scan_page *s = arg;
-    cordon__check *ck = cordon__check_new();
-    if (!ck) {
-        atomic_store(&s->failed, 1);
-        return NULL;
-    }
+    cordon__check *ck = s->checks[atomic_fetch_add(&s->next_check, 1)];
     for (;;) {
         size_t i = atomic_fetch_add(&s->next, 1);
         if (i >= s->n)
@@ -506,24 +505,55 @@ static void *check_rows(void *arg)
             atomic_store(&s->failed, 1);
         s->hit[i] = hit != 0;
     }
-    cordon__check_free(ck);
     return NULL;
 }
 
-static int check_page(scan_page *s, unsigned threads)
+/* Starts checking a page on `threads` threads (the caller goes on: it
+ * reads the next page meanwhile); check_page_join waits for them. */
+typedef struct checking {
+    pthread_t t[MAX_THREADS];
+    unsigned started;
+} checking;
+
+static void check_page_start(scan_page *s, unsigned threads, checking *c)
 {
     atomic_store(&s->next, 0);
+    atomic_store(&s->next_check, 0);
     atomic_store(&s->failed, 0);
-    pthread_t t[MAX_THREADS];
-    unsigned started = 0;
-    if (threads > 1)
-        for (; started < threads - 1; started++)
-            if (pthread_create(&t[started], NULL, check_rows, s) != 0)
-                break;
-    check_rows(s);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(t[i], NULL);
+    c->started = 0;
+    for (; c->started < threads; c->started++)
+        if (pthread_create(&c->t[c->started], NULL, check_rows, s) != 0)
+            break;
+    if (c->started == 0) /* no thread: check here */
+        check_rows(s);
+}
+
+static int check_page_join(scan_page *s, checking *c)
+{
+    for (unsigned i = 0; i < c->started; i++)
+        pthread_join(c->t[i], NULL);
     return atomic_load(&s->failed) ? CORDON_ENOMEM : 0;
+}
+
+static int read_page(run_ctx *r, scan_page *s, int64_t after)
+{
+    s->n = 0;
+    s->blob.len = 0;
+    s->last = after;
+    int rc = r->st->ops->customer_page(r->st, CORDON__CUSTOMERS_SCREENED, r->run, after,
+                                       PAGE_SCAN, 0, scan_row, s, r->err);
+    if (rc == CORDON_ENOMEM)
+        cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+    return rc;
+}
+
+static void page_free(scan_page *s)
+{
+    free(s->cid);
+    free(s->off);
+    free(s->len);
+    free(s->hit);
+    cordon__buf_free(&s->blob);
 }
 
 /* Screens the first `take` candidates and drops them from the list. */
@@ -543,58 +573,71 @@ static int screen_candidates(run_ctx *r, job *j, int64_t *cand, size_t *n_cand, 
     return rc;
 }
 
+/* Two pages in turn: the threads check one while this thread reads the
+ * next from the store. */
 static int phase_delta(run_ctx *r, job *j, cordon__changeset *cs)
 {
-    scan_page s;
-    memset(&s, 0, sizeof s);
-    s.cs = cs;
+    scan_page pg[2];
+    memset(pg, 0, sizeof pg);
+    cordon__check *checks[MAX_THREADS] = {0};
     int64_t *cand = NULL;
     size_t n_cand = 0;
     int rc = cordon__changeset_build(cs);
-    if (rc)
+    for (unsigned t = 0; !rc && t < r->threads; t++)
+        if (!(checks[t] = cordon__check_new()))
+            rc = CORDON_ENOMEM;
+    if (rc) {
+        for (unsigned t = 0; t < r->threads; t++)
+            cordon__check_free(checks[t]);
         return cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
-    for (;;) {
-        s.n = 0;
-        s.blob.len = 0;
-        rc = r->st->ops->customer_page(r->st, CORDON__CUSTOMERS_SCREENED, r->run, s.last,
-                                       PAGE_SCAN, 0, scan_row, &s, r->err);
-        if (rc == CORDON_ENOMEM)
-            cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
-        if (rc || s.n == 0)
-            break;
-        if ((rc = check_page(&s, r->threads))) {
+    }
+    for (int k = 0; k < 2; k++) {
+        pg[k].cs = cs;
+        memcpy(pg[k].checks, checks, sizeof checks);
+    }
+    int cur = 0;
+    rc = read_page(r, &pg[cur], 0);
+    while (!rc && pg[cur].n) {
+        scan_page *s = &pg[cur], *next = &pg[1 - cur];
+        checking ch;
+        check_page_start(s, r->threads, &ch);
+        int rrc = s->n == PAGE_SCAN ? read_page(r, next, s->last) : 0;
+        if (s->n < PAGE_SCAN)
+            next->n = 0;
+        rc = check_page_join(s, &ch);
+        if (rc) {
             cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
             break;
         }
-        r->rep->scanned += s.n;
+        if ((rc = rrc))
+            break;
+        r->rep->scanned += s->n;
         size_t hits = 0;
-        for (size_t i = 0; i < s.n; i++)
-            hits += (size_t)s.hit[i];
+        for (size_t i = 0; i < s->n; i++)
+            hits += (size_t)s->hit[i];
         int64_t *c2 = realloc(cand, (n_cand + hits + 1) * sizeof *c2);
         if (!c2) {
             rc = cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
             break;
         }
         cand = c2;
-        for (size_t i = 0; i < s.n; i++)
-            if (s.hit[i])
-                cand[n_cand++] = s.cid[i];
+        for (size_t i = 0; i < s->n; i++)
+            if (s->hit[i])
+                cand[n_cand++] = s->cid[i];
         /* screen in large chunks: a delta keeps no per-customer state (a
          * run that dies redoes its delta), and few large transactions
          * cost fewer fsyncs */
         while (!rc && n_cand >= CHUNK_DELTA)
             rc = screen_candidates(r, j, cand, &n_cand, CHUNK_DELTA);
-        if (rc || s.n < PAGE_SCAN)
-            break;
+        cur = 1 - cur;
     }
     if (!rc && n_cand)
         rc = screen_candidates(r, j, cand, &n_cand, n_cand);
+    for (unsigned t = 0; t < r->threads; t++)
+        cordon__check_free(checks[t]);
     free(cand);
-    free(s.cid);
-    free(s.off);
-    free(s.len);
-    free(s.hit);
-    cordon__buf_free(&s.blob);
+    page_free(&pg[0]);
+    page_free(&pg[1]);
     return rc;
 }
 
@@ -617,6 +660,37 @@ static int take_state(void *ctx, const char *id, const char *hash)
     return 0;
 }
 
+typedef struct hash_job {
+    run_ctx *r;
+    atomic_size_t next;
+    atomic_int failed;
+} hash_job;
+
+static void *hash_some(void *arg)
+{
+    hash_job *h = arg;
+    run_ctx *r = h->r;
+    for (;;) {
+        size_t from = atomic_fetch_add(&h->next, 256);
+        if (from >= r->n_ent)
+            break;
+        size_t to = from + 256 < r->n_ent ? from + 256 : r->n_ent;
+        for (size_t i = from; i < to; i++) {
+            cordon_entity *e = NULL;
+            cordon_error err;
+            if (cordon_index_entity(r->idx, i, &e, &err) != 0) {
+                atomic_store(&h->failed, 1);
+                return NULL;
+            }
+            r->ent_id[i] = e->id; /* points into the index */
+            cordon_entity_hash(e, r->ent_hash[i]);
+            cordon_entity_free(e);
+        }
+    }
+    return NULL;
+}
+
+/* Every entity's content hash, on the run's threads. */
 static int entity_hashes(run_ctx *r)
 {
     size_t n = cordon_index_entity_count(r->idx);
@@ -625,15 +699,19 @@ static int entity_hashes(run_ctx *r)
     r->ent_hash = calloc(n ? n : 1, sizeof *r->ent_hash);
     if (!r->ent_id || !r->ent_hash)
         return cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        cordon_entity *e = NULL;
-        int rc = cordon_index_entity(r->idx, i, &e, r->err);
-        if (rc)
-            return rc;
-        r->ent_id[i] = e->id; /* points into the index */
-        cordon_entity_hash(e, r->ent_hash[i]);
-        cordon_entity_free(e);
-    }
+    hash_job h = {.r = r};
+    atomic_store(&h.next, 0);
+    atomic_store(&h.failed, 0);
+    pthread_t t[MAX_THREADS];
+    unsigned started = 0;
+    for (; started + 1 < r->threads; started++)
+        if (pthread_create(&t[started], NULL, hash_some, &h) != 0)
+            break;
+    hash_some(&h);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    if (atomic_load(&h.failed))
+        return cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
     return 0;
 }
 

@@ -37,15 +37,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SIG_VERSION 1
+#define SIG_VERSION 2
 #define POLY_B 0x100000001b3ull
 
 /* Signature layout: SIG_VERSION, then entries.
  *   'Q' schema flags c0 c1   the qualifiers: type, QUAL_DOB when a birth
  *       date was given, the country code (0 0 when none)
- *   'S' first n flags nf {len bytes}*nf np {len bytes}*np nl {len bytes}*nl
- *       a slot: its first query token and width n, flags (SLOT_*),
- *       forms, phonetic, loose keys
+ *   'S' first n flags role tflags nf {len bytes}*nf np {...}*np nl {...}*nl
+ *       a slot: its first query token and width n, flags (SLOT_*), the
+ *       token's role and flags (a one-token slot; 0 otherwise), forms,
+ *       phonetic, loose keys
  *   'X' len bytes      an identifier, normalized as screening does
  * Strings are 1 to 255 bytes. */
 enum { QUAL_DOB = 1 };
@@ -197,9 +198,12 @@ int cordon__sig_build(const cordon_query *query, cordon__buf *out, cordon_error 
             unsigned flags = (sl->view.nonlatin ? SLOT_NONLATIN : 0) |
                              (sl->initial ? SLOT_INITIAL : 0) |
                              (sl->retrievable ? SLOT_RETRIEVABLE : 0);
+            const cordon_name_token *tk = sl->n == 1 ? q.tok[sl->first] : NULL;
             if (cordon__buf_putc(out, 'S') || cordon__buf_putc(out, (char)sl->first) ||
                 cordon__buf_putc(out, (char)sl->n) ||
                 cordon__buf_putc(out, (char)flags) ||
+                cordon__buf_putc(out, (char)(tk ? tk->role : 0)) ||
+                cordon__buf_putc(out, (char)(tk ? tk->flags : 0)) ||
                 put_list(out, sl->view.forms, sl->view.n_forms) ||
                 put_list(out, sl->view.phon, sl->view.n_phon) ||
                 put_list(out, sl->view.loose, sl->view.n_loose))
@@ -233,6 +237,7 @@ typedef struct dslot {
     cx_slot_q q;
     char text[8 * 256 + 8 * 256];
     unsigned flags;
+    unsigned role, tflags; /* of a one-token slot's token */
     uint64_t fp; /* fingerprint of the slot's view (all but its position) */
     struct quals quals;
 } dslot;
@@ -291,13 +296,17 @@ static int next_entry(const unsigned char *p, size_t len, size_t *i, dslot *d, c
         *i += n;
         return 'X';
     }
-    if (tag != 'S' || len - *i < 3)
+    if (tag != 'S' || len - *i < 5)
         return CORDON_ECORRUPT;
     memset(&d->q, 0, sizeof d->q);
     d->q.first = p[(*i)++];
     size_t view_start = *i;
     d->q.n = p[(*i)++];
     d->flags = p[(*i)++];
+    d->role = p[(*i)++];
+    d->tflags = p[(*i)++];
+    if (d->role >= CORDON_ROLE_COUNT_)
+        return CORDON_ECORRUPT;
     size_t used = 0;
     cx_tokview *v = &d->q.view;
     if (read_list(p, len, i, v->forms, 8, &v->n_forms, d->text, &used) ||
@@ -430,9 +439,21 @@ typedef struct simc {
     float sim;
 } simc;
 
+/* What a slot view met (relate_term's results for it). */
+#define SLOTC_BITS 14
+#define SLOTC_RELS 6
+
+typedef struct slotc {
+    uint64_t fp;
+    uint8_t n_rel, init;
+    uint32_t term[SLOTC_RELS];
+    float sim[SLOTC_RELS];
+} slotc;
+
 struct cordon__check {
     dslot d;
     simc cache[1u << SIMC_BITS];
+    slotc slots[1u << SLOTC_BITS];
     /* the changed terms related to a slot, with the query tokens the slot
      * covers and its similarity */
     struct rel *rels;
@@ -899,10 +920,152 @@ int cordon__changeset_build(cordon__changeset *cs)
     return cs->built ? 0 : build(cs);
 }
 
-/* The fast path most customers end in: every key the signature's slots
- * look up, straight from its bytes (no copies), tested against the
- * filter's bits. It also gathers what the slow path needs besides: the
- * qualifiers, the initials, and where the entries that passed start. */
+/*
+ * The query side of the bound. A name's score also needs the query's own
+ * coverage: the weight of its tokens that aligned (each at its
+ * similarity) over all its weight W. Screening weighs a token by the IDF
+ * of the term it resembles most (1 when it resembles none) times its
+ * role. For the tokens that relate to the changed name, take the largest
+ * weight a token can have (its role factor, IDF <= 1) at the best
+ * similarity it has with the name; for the others, the smallest: the
+ * lowest IDF among the terms the index relates the token to (the lookups
+ * of retrieve.c's relate_all, against the whole index), which the term it
+ * resembles most is one of. Coverage is then at most A / (A + U): A the
+ * first sum, U the second (counting a matched token at its similarity in
+ * the denominator only lowers W, so this is an upper bound).
+ */
+typedef struct qside {
+    size_t n_tok;
+    float rf[CX_MAX_QTOK]; /* role factor of each query token */
+    float lb[CX_MAX_QTOK]; /* lowest weight it can have */
+} qside;
+
+static void low_idf(const cordon_index *idx, const uint32_t *v, uint32_t n, float *mn)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        if (v[k] >= idx->meta->n_terms)
+            continue;
+        const cx_term *t = &idx->terms[v[k]];
+        /* pair terms never weigh a token */
+        if (!(t->flags & CX_TERM_PAIR) && t->idf < *mn)
+            *mn = t->idf;
+    }
+}
+
+static void low_slot(const cordon_index *idx, const cx_slot *slot, float *mn)
+{
+    if (slot)
+        low_idf(idx, cx_slot_values(idx, slot), slot->val_len, mn);
+}
+
+/* The lowest IDF of a term relate_all can relate to slot sl (the
+ * initial-letter lookup aside: a listed initial never weighs a token). */
+static float slot_low_idf(const cordon_index *idx, const cx_slot_q *sl)
+{
+    const cx_meta *m = idx->meta;
+    float mn = 1.0f;
+    for (size_t f = 0; f < sl->view.n_forms; f++) {
+        const char *form = sl->view.forms[f];
+        size_t fl = strlen(form);
+        low_slot(idx, cordon__index_lookup(idx, idx->tab_form, m->tab_form_cap, form, fl), &mn);
+        if (f >= 4 || fl < 3 || fl > 120 || has_digit(form))
+            continue;
+        const uint32_t *v;
+        uint32_t n;
+        cordon__index_lookup_del(idx, cx_hash(form, fl), &v, &n);
+        low_idf(idx, v, n, &mn);
+        if (fl < CX_FUZZY_MIN_LEN)
+            continue;
+        char del[128];
+        for (size_t k = 0; k < fl; k++) {
+            memcpy(del, form, k);
+            memcpy(del + k, form + k + 1, fl - k - 1);
+            cordon__index_lookup_del(idx, cx_hash(del, fl - 1), &v, &n);
+            low_idf(idx, v, n, &mn);
+        }
+    }
+    for (size_t k = 0; k < sl->view.n_phon; k++) {
+        size_t kl = strlen(sl->view.phon[k]);
+        if (kl >= 2)
+            low_slot(idx, cordon__index_lookup(idx, idx->tab_phon, m->tab_phon_cap,
+                                               sl->view.phon[k], kl),
+                     &mn);
+    }
+    for (size_t k = 0; k < sl->view.n_loose; k++) {
+        size_t kl = strlen(sl->view.loose[k]);
+        if (kl >= 2)
+            low_slot(idx,
+                     sl->view.nonlatin
+                         ? cordon__index_lookup(idx, idx->tab_loose, m->tab_loose_cap,
+                                                sl->view.loose[k], kl)
+                         : cordon__index_lookup(idx, idx->tab_loose_nl, m->tab_loose_nl_cap,
+                                                sl->view.loose[k], kl),
+                     &mn);
+    }
+    return mn;
+}
+
+static int query_side(const cordon__changeset *cs, cordon__check *ck, const unsigned char *p,
+                      size_t len, qside *qs)
+{
+    memset(qs, 0, sizeof *qs);
+    size_t i = 1;
+    int tag;
+    char ident[256];
+    dslot *d = &ck->d;
+    while ((tag = next_entry(p, len, &i, d, ident)) > 0) {
+        if (tag != 'S' || d->q.n != 1)
+            continue;
+        size_t t = d->q.first;
+        qs->rf[t] = cordon__role_factor((cordon_token_role)d->role, d->tflags);
+        /* an initial relates to nothing: it weighs 1 x its role */
+        qs->lb[t] = d->q.retrievable ? qs->rf[t] * slot_low_idf(cs->idx, &d->q) : qs->rf[t];
+        if (t + 1 > qs->n_tok)
+            qs->n_tok = t + 1;
+    }
+    return tag < 0 ? tag : 0;
+}
+
+/* The most of the query's weight that can align with changed name c. */
+static double query_coverage(const cordon__changeset *cs, const cordon__check *ck,
+                             const qside *qs, uint32_t c, const char *initials,
+                             const uint8_t *initial_at, size_t n_initials)
+{
+    const impl *m = cs->impl;
+    const cname *cn = &m->names[c];
+    float sim[CX_MAX_QTOK] = {0};
+    for (size_t r = 0; r < ck->n_rel; r++) {
+        const rel *rl = &ck->rels[r];
+        bool in = false;
+        for (uint32_t o = m->occ_start[rl->term]; o < m->occ_start[rl->term + 1] && !in; o++)
+            in = m->occs[o].name == c;
+        if (!in)
+            continue;
+        for (size_t t = rl->first; t < (size_t)rl->first + rl->n && t < CX_MAX_QTOK; t++)
+            if (rl->sim > sim[t])
+                sim[t] = rl->sim;
+    }
+    const float sim_initial = cordon__params()->sim_initial;
+    for (size_t qi = 0; qi < n_initials; qi++)
+        for (size_t k = 0; k < cn->n; k++) {
+            char l = m->letter[cn->first + k];
+            float si = l == initials[qi] ? sim_initial
+                       : l >= 'A' && l <= 'Z' && l - 'A' + 'a' == initials[qi] ? 1.0f
+                                                                              : 0.0f;
+            if (initial_at[qi] < CX_MAX_QTOK && si > sim[initial_at[qi]])
+                sim[initial_at[qi]] = si;
+        }
+    double A = 0.0, U = 0.0;
+    for (size_t t = 0; t < qs->n_tok; t++) {
+        if (sim[t] > 0.0f)
+            A += (sim[t] > 1.0f ? 1.0f : sim[t]) * qs->rf[t];
+        else
+            U += qs->lb[t];
+    }
+    return A > 0.0 ? A / (A + U) : 0.0;
+}
+
+/* Key bits for the fast path. */
 typedef struct bits {
     const uint64_t *bloom;
     bool hit;
@@ -914,133 +1077,83 @@ static void bit_test(void *ctx, uint64_t k)
     b->hit |= bloom_has(b->bloom, k);
 }
 
-#define QP_MAX 64
-
-typedef struct quick {
-    struct quals q;
-    size_t init_at[QP_MAX]; /* offsets of entries that passed by their
-                               initial-letter key only */
-    size_t n_init;
-    size_t hit_at[QP_MAX]; /* offsets of entries that passed the filter */
-    size_t n_hit;
-    bool overflow;         /* more than QP_MAX: the slow path reads all */
-    char initials[CX_MAX_QTOK];
-    uint8_t initial_at[CX_MAX_QTOK]; /* the query token each initial is */
-    size_t n_initials;
-} quick;
-
-/* 0 when no key can be there, 1 when one may, CORDON_ECORRUPT. */
-static int quick_pass(const uint64_t *bloom, bool initials_matter, const unsigned char *p,
-                      size_t len, quick *out)
+/* Tests every key a slot looks up against the filter, straight from the
+ * signature's bytes: into *strong for the keys of its forms, deletions,
+ * phonetic and loose keys, into *init for its first letter (which meets
+ * only listed initials). */
+static void slot_bits(const uint64_t *bloom, const unsigned char *p, size_t width, unsigned flags,
+                      const size_t *str_at, const uint8_t *str_len, const uint8_t count[3],
+                      bool *strong, bool *init)
 {
-    /* without qualifiers (none were kept): assume the largest bonus */
-    out->q = (struct quals){CORDON_SCHEMA_UNKNOWN, true, "??"};
-    out->n_hit = out->n_initials = out->n_init = 0;
-    out->overflow = false;
-    size_t i = 1;
-    while (i < len) {
-        size_t at = i;
-        bits b = {bloom, false}, bi = {bloom, false};
-        int tag = p[i++];
-        if (tag == 'Q') {
-            if (len - i < 4 || p[i] >= CORDON_SCHEMA_COUNT_)
-                return CORDON_ECORRUPT;
-            out->q.schema = p[i];
-            out->q.dob = (p[i + 1] & QUAL_DOB) != 0;
-            out->q.country[0] = (char)p[i + 2];
-            out->q.country[1] = (char)p[i + 3];
-            out->q.country[2] = '\0';
-            i += 4;
-            continue;
-        }
-        if (tag == 'X') {
-            if (i >= len)
-                return CORDON_ECORRUPT;
-            size_t n = p[i++];
-            if (n == 0 || n > len - i)
-                return CORDON_ECORRUPT;
-            bit_test(&b, finish(NS_IDENT, poly((const char *)p + i, n), n));
-            i += n;
-        } else {
-            if (tag != 'S' || len - i < 3)
-                return CORDON_ECORRUPT;
-            size_t first = p[i], width = p[i + 1];
-            unsigned flags = p[i + 2];
-            i += 3;
-            if (width == 0 || first >= CX_MAX_QTOK || first + width > CX_MAX_QTOK)
-                return CORDON_ECORRUPT;
-            const unsigned char *form0 = NULL;
-            size_t form0_len = 0;
-            static const size_t max[3] = {8, 4, 4};
-            for (int list = 0; list < 3; list++) {
-                if (i >= len)
-                    return CORDON_ECORRUPT;
-                size_t count = p[i++];
-                if (count > max[list] || (list == 0 && count == 0))
-                    return CORDON_ECORRUPT;
-                for (size_t k = 0; k < count; k++) {
-                    if (i >= len)
-                        return CORDON_ECORRUPT;
-                    size_t n = p[i++];
-                    if (n > len - i)
-                        return CORDON_ECORRUPT;
-                    const char *str = (const char *)p + i;
-                    i += n;
-                    if (list == 0 && k == 0) {
-                        form0 = p + i - n;
-                        form0_len = n;
-                    }
-                    if (!(flags & SLOT_RETRIEVABLE) || form0_len == 0 || b.hit)
-                        continue;
-                    if (list == 0) {
-                        bit_test(&b, finish(NS_FORM, poly(str, n), n));
-                        bool digit = false;
-                        for (size_t c = 0; c < n && !digit; c++)
-                            digit = str[c] >= '0' && str[c] <= '9';
-                        if (k < 4 && n >= 3 && n <= 120 && !digit)
-                            del_keys(str, n, bit_test, &b);
-                    } else if (n >= 2) {
-                        int ns = list == 1                    ? NS_PHON
-                                 : (flags & SLOT_NONLATIN) ? NS_LOOSE
-                                                             : NS_LOOSE_NL;
-                        bit_test(&b, finish(ns, poly(str, n), n));
-                    }
-                }
-            }
-            if ((flags & SLOT_RETRIEVABLE) && width == 1 && form0_len >= 2 && !b.hit)
-                bit_test(&bi, finish(NS_FORM, poly((const char *)form0, 1), 1));
-            if ((flags & SLOT_INITIAL) && form0_len && out->n_initials < CX_MAX_QTOK) {
-                out->initial_at[out->n_initials] = (uint8_t)first;
-                out->initials[out->n_initials++] = (char)form0[0];
+    bits b = {bloom, false}, bi = {bloom, false};
+    size_t k = 0;
+    for (int list = 0; list < 3; list++)
+        for (size_t c = 0; c < count[list]; c++, k++) {
+            const char *str = (const char *)p + str_at[k];
+            size_t n = str_len[k];
+            if (b.hit)
+                continue;
+            if (list == 0) {
+                bit_test(&b, finish(NS_FORM, poly(str, n), n));
+                bool digit = false;
+                for (size_t j = 0; j < n && !digit; j++)
+                    digit = str[j] >= '0' && str[j] <= '9';
+                if (c < 4 && n >= 3 && n <= 120 && !digit)
+                    del_keys(str, n, bit_test, &b);
+            } else if (n >= 2) {
+                int ns = list == 1 ? NS_PHON : (flags & SLOT_NONLATIN) ? NS_LOOSE : NS_LOOSE_NL;
+                bit_test(&b, finish(ns, poly(str, n), n));
             }
         }
-        if (b.hit) {
-            if (out->n_hit < QP_MAX)
-                out->hit_at[out->n_hit++] = at;
-            else
-                out->overflow = true;
-        } else if (bi.hit) {
-            if (out->n_init < QP_MAX)
-                out->init_at[out->n_init++] = at;
-            else
-                out->overflow = true;
-        }
-    }
-    /* A slot's first letter only meets a listed initial (a one-letter
-     * token), at sim_listed_initial. Without query initials, a customer
-     * that meets nothing else covers at most that much of the one-letter
-     * tokens of a name: when no changed name reaches the threshold so,
-     * those meetings are not worth a look. */
-    if (out->n_init && (out->n_initials || initials_matter)) {
-        for (size_t k = 0; k < out->n_init && !out->overflow; k++) {
-            if (out->n_hit < QP_MAX)
-                out->hit_at[out->n_hit++] = out->init_at[k];
-            else
-                out->overflow = true;
-        }
-    }
-    return out->n_hit || out->overflow ? 1 : 0;
+    if (width == 1 && str_len[0] >= 2)
+        bit_test(&bi, finish(NS_FORM, poly((const char *)p + str_at[0], 1), 1));
+    *strong = b.hit;
+    *init = bi.hit;
 }
+
+/* What a slot met, remembered by the fingerprint of its view: the same
+ * common tokens come back customer after customer. */
+static slotc *slot_cached(cordon__check *ck, uint64_t fp)
+{
+    slotc *e = &ck->slots[fp >> (64 - SLOTC_BITS)];
+    return e->fp == fp ? e : NULL;
+}
+
+/* Runs the slow path for the slot whose entry starts at `at`: its keys
+ * against the map, its similarities with the terms found; the relations
+ * go to ck->rels. With `keep`, they are remembered for the slot's view. */
+static int slot_relations(const cordon__changeset *cs, cordon__check *ck, probe *pr,
+                          const unsigned char *p, size_t len, size_t at, bool keep)
+{
+    dslot *d = &ck->d;
+    char ident[256];
+    size_t i = at;
+    int tag = next_entry(p, len, &i, d, ident);
+    if (tag != 'S')
+        return tag < 0 ? tag : CORDON_ECORRUPT;
+    if (!d->q.retrievable)
+        return 0;
+    size_t before = ck->n_rel;
+    pr->slot = &d->q;
+    pr->fp = d->fp;
+    pr->n_seen = 0;
+    slot_keys(&d->q, probe_key, pr);
+    if (pr->failed)
+        return CORDON_ENOMEM;
+    if (keep && ck->n_rel - before <= SLOTC_RELS) {
+        slotc *e = &ck->slots[d->fp >> (64 - SLOTC_BITS)];
+        e->fp = d->fp;
+        e->n_rel = (uint8_t)(ck->n_rel - before);
+        for (size_t k = 0; k < e->n_rel; k++) {
+            e->term[k] = ck->rels[before + k].term;
+            e->sim[k] = ck->rels[before + k].sim;
+        }
+    }
+    (void)cs;
+    return 0;
+}
+
+#define DEFER_MAX 64
 
 int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, const void *sig,
                             size_t len)
@@ -1052,54 +1165,127 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         return CORDON_ECORRUPT;
     if (cs->n_keys == 0)
         return 0;
-    quick qp;
-    int rc = quick_pass(cs->impl->bloom, cs->impl->initials_matter, p, len, &qp);
-    if (rc <= 0)
-        return rc;
     const impl *m = cs->impl;
-    dslot *d = &ck->d;
     ck->n_rel = 0;
-    struct quals q = qp.q;
-    bool initial = qp.n_initials > 0;
-    const char *initials = qp.initials;
-    const uint8_t *initial_at = qp.initial_at;
-    size_t n_initials = qp.n_initials;
+    /* without qualifiers (none were kept): assume the largest bonus */
+    struct quals q = {CORDON_SCHEMA_UNKNOWN, true, "??"};
+    char initials[CX_MAX_QTOK];
+    uint8_t initial_at[CX_MAX_QTOK]; /* the query token each initial is */
+    size_t n_initials = 0;
+    size_t deferred[DEFER_MAX]; /* slots met by their first letter only */
+    size_t n_deferred = 0;
     probe pr = {.cs = cs, .ck = ck};
-    int tag = 0;
-    char ident[256];
-    /* the slow path: only the entries that passed the filter (all of
-     * them in the rare signature with more than QP_MAX) */
     size_t i = 1;
-    size_t h = 0;
-    while (!pr.ident) {
-        if (!qp.overflow) {
-            if (h == qp.n_hit)
-                break;
-            i = qp.hit_at[h++];
-        }
-        tag = next_entry(p, len, &i, d, ident);
-        if (tag <= 0)
-            break;
-        if (tag == 'Q')
+    while (i < len) {
+        size_t at = i;
+        int tag = p[i++];
+        if (tag == 'Q') {
+            if (len - i < 4 || p[i] >= CORDON_SCHEMA_COUNT_)
+                return CORDON_ECORRUPT;
+            q.schema = p[i];
+            q.dob = (p[i + 1] & QUAL_DOB) != 0;
+            q.country[0] = (char)p[i + 2];
+            q.country[1] = (char)p[i + 3];
+            q.country[2] = '\0';
+            i += 4;
             continue;
+        }
         if (tag == 'X') {
-            pr.slot = NULL;
-            probe_key(&pr, key_of(NS_IDENT, ident));
+            if (i >= len)
+                return CORDON_ECORRUPT;
+            size_t n = p[i++];
+            if (n == 0 || n > len - i)
+                return CORDON_ECORRUPT;
+            uint64_t k = finish(NS_IDENT, poly((const char *)p + i, n), n);
+            i += n;
+            if (bloom_has(m->bloom, k)) {
+                pr.slot = NULL;
+                probe_key(&pr, k);
+                if (pr.ident)
+                    return 1;
+            }
             continue;
         }
-        if (d->q.retrievable) {
-            pr.slot = &d->q;
-            pr.fp = d->fp;
-            pr.n_seen = 0;
-            slot_keys(&d->q, probe_key, &pr);
+        if (tag != 'S' || len - i < 5)
+            return CORDON_ECORRUPT;
+        size_t first = p[i], width = p[i + 1];
+        unsigned flags = p[i + 2];
+        if (width == 0 || first >= CX_MAX_QTOK || first + width > CX_MAX_QTOK ||
+            p[i + 3] >= CORDON_ROLE_COUNT_)
+            return CORDON_ECORRUPT;
+        size_t view_start = i + 1;
+        i += 5;
+        size_t str_at[16];
+        uint8_t str_len[16], count[3];
+        static const size_t max[3] = {8, 4, 4};
+        size_t k = 0;
+        for (int list = 0; list < 3; list++) {
+            if (i >= len)
+                return CORDON_ECORRUPT;
+            count[list] = p[i++];
+            if (count[list] > max[list] || (list == 0 && count[list] == 0))
+                return CORDON_ECORRUPT;
+            for (size_t c = 0; c < count[list]; c++, k++) {
+                if (i >= len)
+                    return CORDON_ECORRUPT;
+                size_t n = p[i++];
+                if (n > len - i)
+                    return CORDON_ECORRUPT;
+                str_at[k] = i;
+                str_len[k] = (uint8_t)n;
+                i += n;
+            }
+        }
+        if ((flags & SLOT_INITIAL) && str_len[0] && n_initials < CX_MAX_QTOK) {
+            initial_at[n_initials] = (uint8_t)first;
+            initials[n_initials++] = (char)p[str_at[0]];
+        }
+        /* a token over 255 bytes was kept empty: no table has it */
+        if (!(flags & SLOT_RETRIEVABLE) || str_len[0] == 0)
+            continue;
+        uint64_t fp = fmix(poly((const char *)p + view_start, i - view_start) + (i - view_start));
+        const slotc *e = slot_cached(ck, fp);
+        if (e) {
+            for (size_t r = 0; r < e->n_rel; r++) {
+                pr.slot = NULL;
+                rel x = {e->term[r], (uint8_t)first, (uint8_t)width, e->sim[r]};
+                if (grow((void **)&ck->rels, &ck->cap_rel, ck->n_rel + 1, sizeof *ck->rels))
+                    return CORDON_ENOMEM;
+                ck->rels[ck->n_rel++] = x;
+            }
+            if (e->init && n_deferred < DEFER_MAX)
+                deferred[n_deferred++] = at;
+            continue;
+        }
+        bool strong, init;
+        slot_bits(m->bloom, p, width, flags, str_at, str_len, count, &strong, &init);
+        if (strong) {
+            int rc = slot_relations(cs, ck, &pr, p, len, at, true);
+            if (rc)
+                return rc;
+        } else {
+            slotc *w = &ck->slots[fp >> (64 - SLOTC_BITS)];
+            w->fp = fp;
+            w->n_rel = 0;
+            w->init = init;
+            if (init && n_deferred < DEFER_MAX)
+                deferred[n_deferred++] = at;
         }
     }
-    if (pr.failed)
-        return CORDON_ENOMEM;
-    if (pr.ident)
-        return 1;
-    if (tag < 0)
-        return tag;
+    /* A slot's first letter only meets a listed initial (a one-letter
+     * token), at sim_listed_initial. Without query initials, a customer
+     * that meets nothing else covers at most that much of the one-letter
+     * tokens of a name: when no changed name reaches the threshold so,
+     * those meetings are not worth a look. */
+    if (n_deferred && (n_initials || m->initials_matter))
+        for (size_t k = 0; k < n_deferred; k++) {
+            int rc = slot_relations(cs, ck, &pr, p, len, deferred[k], false);
+            if (rc)
+                return rc;
+        }
+    const bool initial = n_initials > 0;
+    qside qs;
+    bool have_query = false;
     /* a name no slot relates to is never retrieved, initials or not */
     if (ck->n_rel == 0)
         return 0;
@@ -1190,7 +1376,19 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             /* a margin for float rounding in the scorer: erring low only
              * lets more customers through */
             double fq = (floor - a) / (1.0 - a) - 0.001;
-            if (ml >= fq * cn->L)
+            if (ml < fq * cn->L)
+                continue;
+            /* the listed side allows it: now the query side */
+            if (!have_query) {
+                int qrc = query_side(cs, ck, p, len, &qs);
+                if (qrc)
+                    return qrc;
+                have_query = true;
+            }
+            double cl = cn->L > 0.0f ? ml / cn->L : 0.0;
+            double cq = query_coverage(cs, ck, &qs, c, initials, initial_at, n_initials);
+            double hi = cq > cl ? cq : cl, lo = cq > cl ? cl : cq;
+            if (a * hi + (1.0 - a) * lo >= floor - 0.001)
                 return 1;
         }
     }

@@ -306,10 +306,9 @@ int cordon__store_sqlite_open(const char *path, cordon_store **out, cordon_error
         return CORDON_EIO;
     }
     sqlite3_finalize(st);
-    /* reads through a memory map (a delta run reads every signature);
-     * writes still go through the WAL */
+    /* a 32 MB page cache: a delta run reads every signature */
     int code = exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                       " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-32768;",
+                       " PRAGMA cache_size=-32768;",
                     err, "cannot set up the store");
     /* Tables are created in one transaction, so that two processes
      * creating the same new file cannot interleave. */
