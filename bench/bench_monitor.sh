@@ -80,6 +80,7 @@ read -r w u s m < <(timed sh -c "./build/cordon monitor run -q -j $threads --db 
 printf '  first run (all in full): %7.1f s wall, %.1f s CPU  peak RSS %d MB\n' "$w" \
   "$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')" "$((m / 1024))"
 cp "$a" "$b"
+sync
 printf '  store: %d MB\n' "$(( $(stat -c %s "$a") / 1048576 ))"
 
 # the delta three times, each on a fresh copy of the first run's store
@@ -89,6 +90,7 @@ c=$work/c.db
 for k in 1 2 3; do
   rm -f "$c" "$c"-*
   cp "$a" "$c"
+  sync # the copy's dirty pages would be written by the run's first fsync
   timed sh -c "./build/cordon monitor run -j $threads --db $c --index $new --json > $work/delta.jsonl 2> $work/delta.err" >> "$work/delta_times.txt"
 done
 rm -f "$c" "$c"-*

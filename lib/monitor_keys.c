@@ -450,8 +450,14 @@ typedef struct slotc {
     float sim[SLOTC_RELS];
 } slotc;
 
+/* Slot views that met nothing (most of them), by fingerprint with its
+ * low bit set when the view's first letter met a listed initial: a
+ * table small enough to stay in cache. */
+#define NEG_BITS 14
+
 struct cordon__check {
     dslot d;
+    uint64_t neg[1u << NEG_BITS];
     simc cache[1u << SIMC_BITS];
     slotc slots[1u << SLOTC_BITS];
     /* the changed terms related to a slot, with the query tokens the slot
@@ -1244,6 +1250,12 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         if (!(flags & SLOT_RETRIEVABLE) || str_len[0] == 0)
             continue;
         uint64_t fp = fmix(poly((const char *)p + view_start, i - view_start) + (i - view_start));
+        uint64_t ng = ck->neg[fp >> (64 - NEG_BITS)];
+        if ((ng | 1) == (fp | 1)) {
+            if ((ng & 1) && n_deferred < DEFER_MAX)
+                deferred[n_deferred++] = at;
+            continue;
+        }
         const slotc *e = slot_cached(ck, fp);
         if (e) {
             for (size_t r = 0; r < e->n_rel; r++) {
@@ -1264,10 +1276,7 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             if (rc)
                 return rc;
         } else {
-            slotc *w = &ck->slots[fp >> (64 - SLOTC_BITS)];
-            w->fp = fp;
-            w->n_rel = 0;
-            w->init = init;
+            ck->neg[fp >> (64 - NEG_BITS)] = (fp & ~(uint64_t)1) | (init ? 1 : 0);
             if (init && n_deferred < DEFER_MAX)
                 deferred[n_deferred++] = at;
         }
