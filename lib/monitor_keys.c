@@ -439,13 +439,14 @@ typedef struct simc {
     float sim;
 } simc;
 
-/* What a slot view met (relate_term's results for it). */
+/* What a slot view met (relate_term's results for it, its first letter's
+ * listed initials included: slot_keys looks them up too). */
 #define SLOTC_BITS 14
 #define SLOTC_RELS 6
 
 typedef struct slotc {
     uint64_t fp;
-    uint8_t n_rel, init;
+    uint8_t n_rel;
     uint32_t term[SLOTC_RELS];
     float sim[SLOTC_RELS];
 } slotc;
@@ -1251,9 +1252,12 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             continue;
         uint64_t fp = fmix(poly((const char *)p + view_start, i - view_start) + (i - view_start));
         uint64_t ng = ck->neg[fp >> (64 - NEG_BITS)];
-        if ((ng | 1) == (fp | 1)) {
-            if ((ng & 1) && n_deferred < DEFER_MAX)
+        if (ng && (ng | 1) == (fp | 1)) { /* ng 0: an empty entry */
+            if (ng & 1) {
+                if (n_deferred == DEFER_MAX)
+                    return 1; /* cannot happen (one-token slots): be safe */
                 deferred[n_deferred++] = at;
+            }
             continue;
         }
         const slotc *e = slot_cached(ck, fp);
@@ -1265,8 +1269,6 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
                     return CORDON_ENOMEM;
                 ck->rels[ck->n_rel++] = x;
             }
-            if (e->init && n_deferred < DEFER_MAX)
-                deferred[n_deferred++] = at;
             continue;
         }
         bool strong, init;
@@ -1277,16 +1279,22 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
                 return rc;
         } else {
             ck->neg[fp >> (64 - NEG_BITS)] = (fp & ~(uint64_t)1) | (init ? 1 : 0);
-            if (init && n_deferred < DEFER_MAX)
+            if (init) {
+                if (n_deferred == DEFER_MAX)
+                    return 1;
                 deferred[n_deferred++] = at;
+            }
         }
     }
     /* A slot's first letter only meets a listed initial (a one-letter
-     * token), at sim_listed_initial. Without query initials, a customer
-     * that meets nothing else covers at most that much of the one-letter
-     * tokens of a name: when no changed name reaches the threshold so,
-     * those meetings are not worth a look. */
-    if (n_deferred && (n_initials || m->initials_matter))
+     * token), at sim_listed_initial. Those meetings add to every name the
+     * customer touches otherwise ("Ahmed Kabir" against "A. KABIR": the
+     * initial is a fifth of that name's weight), so they are looked at
+     * whenever the customer met anything else. Without query initials, a
+     * customer that meets nothing else covers at most sim_listed_initial
+     * of the one-letter tokens of a name: when no changed name reaches
+     * the threshold so (initials_matter), they can be skipped. */
+    if (n_deferred && (ck->n_rel || n_initials || m->initials_matter))
         for (size_t k = 0; k < n_deferred; k++) {
             int rc = slot_relations(cs, ck, &pr, p, len, deferred[k], false);
             if (rc)
