@@ -491,6 +491,8 @@ static int add_name(builder *b, uint32_t entity, const cordon_name *nm, cordon_s
         return sec_put(b, CX_SEC_NAMES, &rec, sizeof rec);
     }
     rec.n_tokens = (uint8_t)n;
+    int mode = cordon__num_mode(an->schema);
+    rec.flags |= mode == CX_NUM_GENERATION ? CX_NAME_PERSON : mode == CX_NUM_THING ? CX_NAME_THING : 0;
     uint32_t tids[CORDON_NAME_MAX_TOKENS];
     const cordon_name_token *jt[CORDON_NAME_MAX_TOKENS] = {0};
     for (size_t i = 0; i < an->n_tokens && i < CORDON_NAME_MAX_TOKENS; i++) {

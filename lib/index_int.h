@@ -109,7 +109,12 @@ typedef struct cx_ident {
     uint32_t type, label, value, country, entity;
 } cx_ident;
 
-enum { CX_NAME_SKIPPED = 1u << 0 }; /* analysis failed: not indexed */
+enum {
+    CX_NAME_SKIPPED = 1u << 0, /* analysis failed: not indexed */
+    CX_NAME_PERSON = 1u << 1,  /* analysed as a person's name: numerals are generations */
+    CX_NAME_THING = 1u << 2    /* as an organization's, vessel's or aircraft's: numerals
+                                  tell apart (SPARTA II, SPARTA IV) */
+};
 
 #define CX_NAME_TOP 6
 
@@ -295,7 +300,9 @@ typedef struct cx_tokview {
 /* How two tokens are related; CX_SIM_NONE scores 0. */
 enum cx_method {
     CX_SIM_NONE = 0, CX_SIM_EXACT, CX_SIM_ROMANIZED, CX_SIM_FUZZY, CX_SIM_PHONETIC,
-    CX_SIM_INITIAL, CX_SIM_JOINED, CX_SIM_SPLIT, CX_SIM_LOOSE, CX_SIM_COUNT_
+    CX_SIM_INITIAL, CX_SIM_JOINED, CX_SIM_SPLIT, CX_SIM_LOOSE,
+    CX_SIM_NUMERAL, /* numerals: "i" ~ 1 in "ARGO I", or two that differ (score 0) */
+    CX_SIM_COUNT_
 };
 const char *cordon__method_name(int method);
 
@@ -340,6 +347,9 @@ typedef struct cx_query {
     const cordon_name_token *tok[CX_MAX_QTOK]; /* the base tokens */
     float w[CX_MAX_QTOK];         /* query token weights */
     float W;                      /* their sum */
+    uint64_t num_mask;            /* base tokens that are numerals */
+    uint64_t gen_mask;            /* ... read as a person's generation */
+    int num_mode;                 /* CX_NUM_* of the query's schema */
     cx_slot_q slots[CX_MAX_SLOTS];
     size_t n_slots;
     uint32_t *rel_term;           /* row -> term */
@@ -354,6 +364,25 @@ typedef struct cx_query {
      * (this thread's scratch arrays, one entry per term) */
     uint32_t *term_stamp, *term_row, term_epoch;
 } cx_query;
+
+/* How unmatched numerals weigh (score.c): as a person's generation (a
+ * missing Jr costs little, Jr against Sr some), or as part of what a
+ * thing is called (SPARTA IV against SPARTA II costs much). The listed
+ * name decides, else the query; UNKNOWN on both sides reads them as
+ * things' numbers. */
+enum { CX_NUM_UNKNOWN = 0, CX_NUM_GENERATION, CX_NUM_THING };
+#define CX_NUM_CONTRA_THING 0.20f   /* numerals differ: SPARTA IV vs SPARTA II */
+#define CX_NUM_ONE_SIDE_THING 0.05f /* one side only: SPARTA IV vs SPARTA */
+#define CX_NUM_CONTRA_GEN 0.10f     /* generations differ: Jr vs Sr, II vs III */
+/* The mode of a listed name from its CX_NAME_* flags. */
+static inline int cx_name_num_mode(unsigned name_flags)
+{
+    return name_flags & CX_NAME_PERSON ? CX_NUM_GENERATION
+           : name_flags & CX_NAME_THING ? CX_NUM_THING
+                                        : CX_NUM_UNKNOWN;
+}
+/* The mode of an analysed name's schema. */
+int cordon__num_mode(cordon_schema schema);
 
 /* One listed token as the aligner sees it. */
 typedef struct cx_ltok {
@@ -382,6 +411,11 @@ typedef struct cx_align {
     size_t n_pairs;
     float cov_q, cov_l;  /* the two coverages */
     float W, L;          /* total query and listed weight */
+    float raw;           /* the score before the numeral penalty */
+    float num_delta;     /* the numeral penalty (<= 0) */
+    int num_contra;      /* numerals on both sides differ (else one side has some) */
+    int num_mode;        /* CX_NUM_GENERATION or CX_NUM_THING as applied */
+    int num_q, num_l;    /* the first unmatched numeral: query token, listed token, or -1 */
 } cx_align;
 
 /* Prepares a query: weights, slots, related terms (idx may be NULL for
@@ -403,8 +437,9 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor,
                       const uint32_t **out);
 
 /* Name score in [0,1] of a listed token sequence against the query,
- * filling al (may be NULL). */
-float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align *al);
+ * filling al (may be NULL); num_mode is the listed name's CX_NUM_*. */
+float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, int num_mode,
+                    cx_align *al);
 /* The listed tokens of index name n as the aligner sees them; returns
  * their count (at most 64). */
 size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n, cx_ltok lt[64]);

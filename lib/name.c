@@ -284,6 +284,8 @@ int cordon_name_analyze(const char *s, size_t len, cordon_schema schema, cordon_
         for (size_t f = 0; f < k->f.n; f++) {
             if (add_unique(forms, &nf, k->f.n, k->f.v[f], &arena))
                 goto oom_norm;
+            if (k->role == CORDON_ROLE_NUMBER)
+                continue; /* numerals are equal or not: no sound keys ("jr") */
             char p[8], a[8];
             if (cordon_double_metaphone(k->f.v[f], strlen(k->f.v[f]), p, a) == 0) {
                 if (p[0] && add_unique(phon, &np, 2 * k->f.n, p, &arena))

@@ -14,6 +14,7 @@
 #include "name_int.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 cordon__tok *cordon__toks_push(cordon__toks *t)
@@ -122,7 +123,18 @@ static const char *const titles[] = {
     "herr", "frau", "mme", "mlle", "monsieur", "madame", "senor", "sra", "dona", "don", "emperor",
     "empress", "pope", "saint", "st", "duke", "duchess", "count", "countess", "marquess", "marquis",
     "baron", "baroness", "tsar", "czar", "earl", "viscount", NULL};
-static const char *const suffix_titles[] = {"jr", "sr", "ii", "iii", "iv", "junior", "senior", NULL};
+/* Titles that also open the given-name part of "SURNAME, Dr. Given"
+ * (not words that are names too: Don, King, Prince, Lady). */
+static const char *const honorifics[] = {
+    "mr", "mrs", "ms", "miss", "mister", "dr", "doctor", "prof", "professor", "sheikh", "shaikh",
+    "shaykh", "sheik", "cheikh", "sheykh", "hajji", "haji", "hajj", "hadji", "alhaji", "alhaj",
+    "gen", "col", "maj", "capt", "lt", "sgt", "colonel", "lieutenant", "sergeant", "brigadier",
+    "admiral", "general", "mullah", "mulla", "mawlawi", "maulavi", "maulvi", "mawlavi", "molvi",
+    "ayatollah", "rev", "reverend", "sir", "gospodin", "herr", "frau", "mme", "mlle", "monsieur",
+    "madame", "senor", "sra", NULL};
+/* A person's generation, at the end of the name: canonical "jr" / "sr". */
+static const char *const junior_words[] = {"jr", "jnr", "junior", NULL};
+static const char *const senior_words[] = {"sr", "snr", "senior", NULL};
 
 static const char *const particles[] = {
     "al", "el", "ul", "bin", "ibn", "bint", "binti", "bte", "abu", "abou", "umm", "um",
@@ -150,8 +162,9 @@ static const char *const turkic_patronymics[] = {"ogly", "oglu", "ogli", "uly", 
 /* ---- one hash table over every word list --------------------------- */
 
 enum {
-    W_TITLE = 1 << 0, W_SUFFIX_TITLE = 1 << 1, W_PARTICLE = 1 << 2, W_ARTICLE = 1 << 3,
-    W_ABD = 1 << 4, W_GENERIC = 1 << 5, W_TURKIC = 1 << 6, W_LEGAL_START = 1 << 7
+    W_TITLE = 1 << 0, W_HONORIFIC = 1 << 1, W_PARTICLE = 1 << 2, W_ARTICLE = 1 << 3,
+    W_ABD = 1 << 4, W_GENERIC = 1 << 5, W_TURKIC = 1 << 6, W_LEGAL_START = 1 << 7,
+    W_JUNIOR = 1 << 8, W_SENIOR = 1 << 9
 };
 
 #define WT_SIZE 1024 /* power of two, well above the number of words */
@@ -179,7 +192,9 @@ static void wt_add(const char *const *list, unsigned flag)
 static void wt_build(void)
 {
     wt_add(titles, W_TITLE);
-    wt_add(suffix_titles, W_SUFFIX_TITLE);
+    wt_add(honorifics, W_HONORIFIC);
+    wt_add(junior_words, W_JUNIOR);
+    wt_add(senior_words, W_SENIOR);
     wt_add(particles, W_PARTICLE);
     wt_add(articles, W_ARTICLE);
     wt_add(abd_words, W_ABD);
@@ -583,7 +598,8 @@ static void person_roles(cordon__toks *t)
 }
 
 /* Stable reorder: given names (and everything not a surname) first, then
- * surnames, keeping join groups together. */
+ * surnames, then numerals ("SALI JR., Jainal" -> jainal sali jr), keeping
+ * join groups together. */
 static int reorder_surname_last(cordon__toks *t)
 {
     int any = 0;
@@ -597,10 +613,13 @@ static int reorder_surname_last(cordon__toks *t)
     if (!tmp)
         return CORDON_ENOMEM;
     size_t m = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < t->n; i++)
-            if ((t->v[i].role == CORDON_ROLE_SURNAME) == (pass == 1))
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < t->n; i++) {
+            cordon_token_role r = t->v[i].role;
+            int p = r == CORDON_ROLE_SURNAME ? 1 : r == CORDON_ROLE_NUMBER && !t->v[i].group ? 2 : 0;
+            if (p == pass)
                 tmp[m++] = t->v[i];
+        }
     memcpy(t->v, tmp, t->n * sizeof *tmp);
     return 0;
 }
@@ -709,32 +728,89 @@ static int make_joined(cordon__toks *t, size_t i, size_t j, int g)
     return 0;
 }
 
-/* Regnal numbers: "IX", "Louis XIV", 9세, 14世 ("Louis IX" = 루이 9세). */
-static int regnal(cordon__tok *k, size_t i)
+/* Value of a Roman numeral of i, v and x in canonical form (1..39), or
+ * 0: "iv" 4, "xiv" 14; "iiii", "vx" and "ill" are not numerals. */
+static int roman_value(const char *w)
+{
+    static const char *const units[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    int tens = 0;
+    while (tens < 3 && w[tens] == 'x')
+        tens++;
+    const char *rest = w + tens;
+    if (!*w || strlen(rest) > 4)
+        return 0;
+    for (int u = 0; u < 10; u++)
+        if (strcmp(rest, units[u]) == 0)
+            return tens * 10 + u;
+    return 0;
+}
+
+/* Where a token stands, for the numeral rules. */
+enum { AT_LATER = 1, AT_SEGMENT_END = 2, AT_END = 4 };
+
+/*
+ * Numerals keep their place in a name as NUMBER tokens with canonical
+ * text, because "SPARTA IV" is not "SPARTA II": digits anywhere (leading
+ * zeros dropped); Roman numerals after the first token (in a person's
+ * name not Xi or Vi, which are names); a trailing I, V or X in a vessel's
+ * or aircraft's name ("ARGO I"); Jr and Sr ending a person's name or its
+ * surname part ("SALI JR., Jainal"), as "jr" and "sr"; regnal 9세 and
+ * 14世. In a person's name a numeral is a generation (Jr, II, III).
+ */
+static int numeral(cordon__tok *k, unsigned at, cordon_schema schema)
 {
     const char *w = txt(k);
-    if (k->script == CORDON_SCRIPT_LATIN) {
-        size_t n = strlen(w);
-        if (i == 0 || n < 2 || n > 6 || strspn(w, "ivxl") != n)
-            return 0;
-        return strcmp(w, "li") != 0 && strcmp(w, "vi") != 0 && strcmp(w, "xi") != 0 ? 1 : 0;
-    }
-    if (k->script == CORDON_SCRIPT_HANGUL || k->script == CORDON_SCRIPT_HAN || k->script == CORDON_SCRIPT_KANA) {
+    size_t n = strlen(w);
+    int asset = schema == CORDON_SCHEMA_VESSEL || schema == CORDON_SCHEMA_AIRCRAFT;
+    int personal = schema == CORDON_SCHEMA_PERSON || schema == CORDON_SCHEMA_UNKNOWN;
+    char canon[16];
+    const char *c = NULL;
+    int gen = schema == CORDON_SCHEMA_PERSON;
+    if (is_digits(w)) {
+        while (n > 1 && *w == '0') {
+            w++;
+            n--;
+        }
+        c = w;
+    } else if (k->script == CORDON_SCRIPT_LATIN) {
+        int v = roman_value(w);
+        unsigned flags = personal ? word_flags(w) & (W_JUNIOR | W_SENIOR) : 0;
+        if (flags && (at & AT_LATER) && (at & (AT_SEGMENT_END | AT_END))) {
+            c = flags & W_JUNIOR ? "jr" : "sr";
+            gen = 1;
+        } else if (v && (at & AT_LATER) &&
+                   (n > 1 ? !(personal && (v == 6 || v == 11)) : asset && (at & AT_END))) {
+            snprintf(canon, sizeof canon, "%d", v);
+            c = canon;
+        }
+    } else if (k->script == CORDON_SCRIPT_HANGUL || k->script == CORDON_SCRIPT_HAN ||
+               k->script == CORDON_SCRIPT_KANA) {
         size_t d = 0;
         while (d < k->orig_len && k->orig[d] >= '0' && k->orig[d] <= '9')
             d++;
-        if (d == 0)
-            return 0;
         const char *rest = k->orig + d;
         size_t rl = k->orig_len - d;
-        if ((rl == 3 && (memcmp(rest, "세", 3) == 0 || memcmp(rest, "世", 3) == 0)) || rl == 0) {
-            set_fixed(k, "");
-            k->f.n = 0;
-            cordon__forms_add(&k->f, k->orig, d);
-            return 1;
+        if (d && d < sizeof canon &&
+            ((rl == 3 && (memcmp(rest, "세", 3) == 0 || memcmp(rest, "世", 3) == 0)) || rl == 0)) {
+            memcpy(canon, k->orig, d);
+            canon[d] = '\0';
+            c = canon;
         }
     }
-    return 0;
+    if (!c)
+        return 0;
+    if (c != w || n != strlen(txt(k))) {
+        char b[CORDON__MAX_FORM_LEN + 1];
+        size_t cl = strlen(c) < CORDON__MAX_FORM_LEN ? strlen(c) : CORDON__MAX_FORM_LEN;
+        memcpy(b, c, cl); /* c may point into k->f */
+        k->f.n = 0;
+        cordon__forms_add(&k->f, b, cl);
+    } else if (k->f.n > 1) {
+        k->f.n = 1;
+    }
+    k->role = CORDON_ROLE_NUMBER;
+    k->flags |= CORDON_TOKEN_WEAK | (gen ? CORDON_TOKEN_GENERATION : 0u);
+    return 1;
 }
 
 /* Appends JOINED tokens after each group of two or more live parts. */
@@ -842,11 +918,18 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
         *schema = CORDON_SCHEMA_ORGANIZATION;
     int person = *schema != CORDON_SCHEMA_ORGANIZATION;
 
-    /* Titles: leading ones (and Jr/Sr at the end), keeping one token. */
-    if (person) {
+    /* Titles, in people's names (a vessel may be the PRINCESS or the
+     * GENERAL something): leading ones, and honorifics opening a part
+     * after a comma ("ABU-MARZUQ, Dr. Musa") or making up a later part
+     * ("SMITH, John, Dr."); one token is always kept. */
+    if (person && *schema != CORDON_SCHEMA_VESSEL && *schema != CORDON_SCHEMA_AIRCRAFT) {
         size_t alive = 0;
+        int last_comma = 0;
         for (size_t i = 0; i < t->n; i++)
-            alive += !t->v[i].removed;
+            if (!t->v[i].removed) {
+                alive++;
+                last_comma = t->v[i].comma;
+            }
         for (size_t i = 0; i < t->n && alive > 1; i++) {
             cordon__tok *k = &t->v[i];
             if (k->removed)
@@ -857,15 +940,21 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
             k->role = CORDON_ROLE_TITLE;
             alive--;
         }
-        for (size_t i = t->n; i-- > 0 && alive > 1;) {
-            cordon__tok *k = &t->v[i];
-            if (k->removed)
+        for (int seg = 1; seg <= last_comma && alive > 1; seg++) {
+            size_t idx[CORDON_NAME_MAX_TOKENS], n = 0, lead = 0;
+            for (size_t i = 0; i < t->n && n < CORDON_NAME_MAX_TOKENS; i++)
+                if (!t->v[i].removed && t->v[i].comma == seg)
+                    idx[n++] = i;
+            while (lead < n && (word_flags(txt(&t->v[idx[lead]])) & W_HONORIFIC))
+                lead++;
+            /* "IBRAHIM, Haji": the title is all there is of the given name */
+            if (lead == n && (seg == 1 || alive <= n))
                 continue;
-            if (!(word_flags(txt(k)) & W_SUFFIX_TITLE))
-                break;
-            k->removed = 1;
-            k->role = CORDON_ROLE_TITLE;
-            alive--;
+            for (size_t m = 0; m < lead; m++) {
+                t->v[idx[m]].removed = 1;
+                t->v[idx[m]].role = CORDON_ROLE_TITLE;
+                alive--;
+            }
         }
         for (size_t i = 0; i < t->n; i++)
             if (t->v[i].role == CORDON_ROLE_TITLE && t->n_titles < CORDON_NAME_MAX_TOKENS) {
@@ -885,14 +974,25 @@ int cordon__name_structure(cordon__toks *t, cordon_schema *schema)
     for (size_t i = 0; i < t->n; i++)
         alive += !t->v[i].removed;
 
+    size_t first_live = SIZE_MAX, last_live = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (!t->v[i].removed) {
+            if (first_live == SIZE_MAX)
+                first_live = i;
+            last_live = i;
+        }
     for (size_t i = 0; i < t->n; i++) {
         cordon__tok *k = &t->v[i];
         if (k->removed || k->role == CORDON_ROLE_LEGAL_FORM || k->abd)
             continue;
         const char *w = txt(k);
-        if (is_digits(w) || regnal(k, i)) {
-            k->role = CORDON_ROLE_NUMBER;
-            k->flags |= CORDON_TOKEN_WEAK;
+        size_t next = i + 1;
+        while (next < t->n && t->v[next].removed)
+            next++;
+        unsigned at = (i > first_live ? AT_LATER : 0u) | (i == last_live ? AT_END : 0u) |
+                      (next < t->n && t->v[next].comma > k->comma ? AT_SEGMENT_END : 0u);
+        if (numeral(k, at, *schema)) {
+            continue;
         } else if (*schema != CORDON_SCHEMA_PERSON && alive > 1 && (word_flags(w) & W_GENERIC) &&
                    (*schema == CORDON_SCHEMA_ORGANIZATION || strlen(w) > 3)) {
             k->role = CORDON_ROLE_GENERIC;

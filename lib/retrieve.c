@@ -514,8 +514,13 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_anal
         map[i] = q->n_tok;
         q->tok[q->n_tok++] = &an->tokens[i];
     }
+    q->num_mode = cordon__num_mode(an->schema);
     for (size_t i = 0; i < q->n_tok; i++) {
         const cordon_name_token *tk = q->tok[i];
+        if (tk->role == CORDON_ROLE_NUMBER)
+            q->num_mask |= 1ull << i;
+        if (tk->role == CORDON_ROLE_NUMBER && (tk->flags & CORDON_TOKEN_GENERATION))
+            q->gen_mask |= 1ull << i;
         cx_slot_q *s = &q->slots[q->n_slots++];
         s->first = (uint8_t)i;
         s->n = 1;

@@ -88,7 +88,7 @@ const char *cordon__method_name(int method)
 {
     static const char *const names[CX_SIM_COUNT_] = {
         "unmatched", "exact", "romanized", "fuzzy", "phonetic", "initial", "joined", "split",
-        "loose",
+        "loose", "numeral",
     };
     return method >= 0 && method < CX_SIM_COUNT_ ? names[method] : "unmatched";
 }
@@ -103,7 +103,9 @@ float cordon__role_factor(cordon_token_role role, uint32_t flags)
     case CORDON_ROLE_PARTICLE: f = 0.15f; break;
     case CORDON_ROLE_LEGAL_FORM: f = 0.15f; break;
     case CORDON_ROLE_TITLE: f = 0.1f; break;
-    case CORDON_ROLE_NUMBER: f = 0.8f; break;
+    /* a numeral: a little (numerals that differ cost more, see
+     * cordon__align); a person's generation less */
+    case CORDON_ROLE_NUMBER: f = flags & CORDON_TOKEN_GENERATION ? 0.15f : 0.2f; break;
     case CORDON_ROLE_GENERIC: f = 0.3f; break;
     case CORDON_ROLE_INITIAL: f = 0.25f; break;
     default: f = 1.0f; break;
@@ -254,6 +256,27 @@ float cordon__loose_sim(const cx_tokview *q, const char *listed_text, int listed
 
 /* ---- alignment ---------------------------------------------------------------- */
 
+int cordon__num_mode(cordon_schema schema)
+{
+    return schema == CORDON_SCHEMA_PERSON ? CX_NUM_GENERATION
+           : schema == CORDON_SCHEMA_UNKNOWN ? CX_NUM_UNKNOWN
+                                             : CX_NUM_THING;
+}
+
+/* Value of a query initial read as a Roman numeral ("ARGO I"), or 0. */
+static int initial_numeral(char c) { return c == 'i' ? 1 : c == 'v' ? 5 : c == 'x' ? 10 : 0; }
+
+static int numeral_value(const char *s)
+{
+    int v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > 1000)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
 typedef struct edge {
     float gain, sim, wq, wl;
     uint8_t slot, ltok, ln, method;
@@ -261,7 +284,8 @@ typedef struct edge {
 
 #define MAX_EDGES 1024
 
-float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align *al)
+float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, int num_mode,
+                    cx_align *al)
 {
     if (n_lt > 64)
         n_lt = 64;
@@ -276,10 +300,21 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
         for (size_t i = sl->first; i < (size_t)sl->first + sl->n; i++)
             sw += q->w[i];
         const bool joined = sl->n > 1;
+        /* a numeral pairs with numerals only */
+        const bool qnum = !joined && (q->num_mask >> sl->first & 1);
         for (size_t j = 0; j < n_lt && ne < MAX_EDGES; j++) {
             float sim = 0.0f;
             int m = CX_SIM_NONE;
-            if (sl->initial) {
+            const bool lnum = lt[j].role == CORDON_ROLE_NUMBER;
+            if (sl->initial && lnum) {
+                int v = initial_numeral(sl->view.text[0]);
+                if (v && v == numeral_value(lt[j].text)) {
+                    sim = 1.0f;
+                    m = CX_SIM_NUMERAL;
+                }
+            } else if (!joined && qnum != lnum) {
+                continue;
+            } else if (sl->initial) {
                 if (lt[j].text[0] == sl->view.text[0]) {
                     sim = lt[j].text[1] ? SIM_INITIAL : 1.0f;
                     m = lt[j].text[1] ? CX_SIM_INITIAL : CX_SIM_EXACT;
@@ -295,7 +330,7 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
             if (sim > 0.0f)
                 edges[ne++] = (edge){sim * (sw / q->W + lt[j].weight / L), sim, sw, lt[j].weight,
                                      (uint8_t)s, (uint8_t)j, 1, (uint8_t)m};
-            if (!joined && !sl->initial && lt[j].pair_sim && lt[j].pair_n >= 2 &&
+            if (!joined && !sl->initial && !qnum && lt[j].pair_sim && lt[j].pair_n >= 2 &&
                 j + lt[j].pair_n <= n_lt && lt[j].pair_sim[s] > 0.0f && ne < MAX_EDGES) {
                 float ps = lt[j].pair_sim[s];
                 if (ps > SIM_JOINED)
@@ -358,13 +393,44 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, cx_align 
         cl = 1.0f;
     float hi = cq > cl ? cq : cl, lo = cq > cl ? cl : cq;
     float score = CX_ALPHA * hi + (1.0f - CX_ALPHA) * lo;
+    /* Numerals left unmatched: differing ones contradict, one side's
+     * alone is a different name for a thing (SPARTA IV is not SPARTA). */
+    const uint64_t uq = q->num_mask & ~used_q;
+    int ul = -1, n_ul = 0;
+    bool gen = (q->gen_mask & uq) != 0;
+    for (size_t j = 0; j < n_lt; j++)
+        if (lt[j].role == CORDON_ROLE_NUMBER && !(used_l >> j & 1)) {
+            if (ul < 0)
+                ul = (int)j;
+            n_ul++;
+            gen |= (lt[j].flags & CORDON_TOKEN_GENERATION) != 0;
+        }
+    float delta = 0.0f;
+    int mode = CX_NUM_UNKNOWN;
+    if (uq || n_ul) {
+        mode = gen ? CX_NUM_GENERATION
+               : num_mode != CX_NUM_UNKNOWN ? num_mode
+               : q->num_mode != CX_NUM_UNKNOWN ? q->num_mode
+                                               : CX_NUM_THING;
+        if (uq && n_ul)
+            delta = mode == CX_NUM_THING ? -CX_NUM_CONTRA_THING : -CX_NUM_CONTRA_GEN;
+        else if (mode == CX_NUM_THING)
+            delta = -CX_NUM_ONE_SIDE_THING;
+    }
     if (al) {
         al->cov_q = cq;
         al->cov_l = cl;
         al->W = q->W;
         al->L = L;
+        al->raw = score;
+        al->num_delta = delta;
+        al->num_contra = uq && n_ul;
+        al->num_mode = mode;
+        al->num_q = uq ? __builtin_ctzll(uq) : -1;
+        al->num_l = ul;
     }
-    return score;
+    score += delta;
+    return score > 0.0f ? score : 0.0f;
 }
 
 size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n, cx_ltok lt[64])
@@ -394,5 +460,5 @@ float cordon__score_name(const cordon_index *idx, const cx_query *q, uint32_t n,
 {
     cx_ltok lt[64];
     size_t nl = cordon__name_ltoks(idx, q, n, lt);
-    return cordon__align(q, lt, nl, al);
+    return cordon__align(q, lt, nl, cx_name_num_mode(idx->names[n].flags), al);
 }

@@ -535,13 +535,15 @@ static const char *adup(cordon__arena *a, const char *s)
 
 /* Fills the explanation of a default-algorithm name match. Query token
  * texts are copied: the analysis is freed before the result. */
-static int explain_tokens(const cx_query *q, const cx_ltok *lt, size_t nl, cordon__arena *a,
-                          cordon_explanation *x, adj_list *adj, float *name_score)
+static int explain_tokens(const cx_query *q, const cx_ltok *lt, size_t nl, int num_mode,
+                          cordon__arena *a, cordon_explanation *x, adj_list *adj,
+                          float *name_score)
 {
     cx_align *al = malloc(sizeof *al);
     if (!al)
         return CORDON_ENOMEM;
-    float score = cordon__align(q, lt, nl, al);
+    cordon__align(q, lt, nl, num_mode, al);
+    float score = al->raw; /* the numeral penalty is an adjustment below */
     cordon_token_pair *pairs = cordon__arena_alloc(a, (al->n_pairs + 1) * sizeof *pairs);
     if (!pairs) {
         free(al);
@@ -568,6 +570,18 @@ static int explain_tokens(const cx_query *q, const cx_ltok *lt, size_t nl, cordo
             tp->method = cordon__method_name(p->method);
             if (!tp->query || !tp->listed)
                 return free(al), CORDON_ENOMEM;
+        } else if (al->num_contra && (p->qtok == al->num_q || (p->qtok < 0 && p->ltok == al->num_l))) {
+            /* the two numerals that differ, as one pair */
+            if (p->qtok < 0) {
+                np--;
+                continue;
+            }
+            tp->query = adup(a, q->tok[p->qtok]->text);
+            tp->listed = adup(a, lt[al->num_l].text);
+            if (!tp->query || !tp->listed)
+                return free(al), CORDON_ENOMEM;
+            tp->weight = roundf(p->wq / W * 1000.0f) / 1000.0f;
+            tp->method = cordon__method_name(CX_SIM_NUMERAL);
         } else if (p->qtok >= 0) {
             tp->query = adup(a, q->tok[p->qtok]->text);
             if (!tp->query)
@@ -599,6 +613,18 @@ static int explain_tokens(const cx_query *q, const cx_ltok *lt, size_t nl, cordo
                 "score)",
                 al->cov_q, n_unq ? " (no match for " : "", unq, n_unq ? ")" : "", al->cov_l,
                 n_unl ? " (not in the query: " : "", unl, n_unl ? ")" : "");
+    if (al->num_mode != CX_NUM_UNKNOWN) {
+        const char *what = al->num_mode == CX_NUM_GENERATION ? "generation" : "numeral";
+        if (al->num_contra)
+            adj_add(adj, "numeral", al->num_delta, "query %s %s differs from the listed %s", what,
+                    q->tok[al->num_q]->text, lt[al->num_l].text);
+        else if (al->num_q >= 0)
+            adj_add(adj, "numeral", al->num_delta, "query %s %s is not in the listed name", what,
+                    q->tok[al->num_q]->text);
+        else
+            adj_add(adj, "numeral", al->num_delta, "listed %s %s is not in the query", what,
+                    lt[al->num_l].text);
+    }
     free(al);
     return 0;
 }
@@ -646,7 +672,7 @@ static int build_match(ctx *c, const hit *h, cordon_match *m)
         cx_ltok lt[64];
         size_t nl = cordon__name_ltoks(idx, &c->q, h->name, lt);
         float raw = 0.0f;
-        int rc = explain_tokens(&c->q, lt, nl, a, x, &adj, &raw);
+        int rc = explain_tokens(&c->q, lt, nl, cx_name_num_mode(nm->flags), a, x, &adj, &raw);
         if (rc)
             return rc;
         x->name_score = roundf(raw * 10000.0f) / 10000.0;
@@ -884,10 +910,11 @@ int cordon_compare(const cordon_index *idx, const char *name1, size_t len1, cons
                 lt[j].pair_method = pair_n ? meth + (nl + j) * ns : NULL;
             }
             float raw = 0.0f;
+            int mode = cordon__num_mode(an2->schema);
             if (!rc)
-                rc = explain_tokens(&c.q, lt, nl, &r->arena, x, &adj, &raw);
+                rc = explain_tokens(&c.q, lt, nl, mode, &r->arena, x, &adj, &raw);
             if (!rc) {
-                float s = cordon__align(&c.q, lt, nl, NULL);
+                float s = cordon__align(&c.q, lt, nl, mode, NULL);
                 m->score = roundf(s * 10000.0f) / 10000.0;
                 x->name_score = roundf(raw * 10000.0f) / 10000.0;
             }

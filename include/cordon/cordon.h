@@ -397,7 +397,8 @@ typedef enum cordon_token_role {
     CORDON_ROLE_PARTICLE,    /* al, el, bin, ibn, bint, abu, van, von, de, der */
     CORDON_ROLE_LEGAL_FORM,  /* LLC, OOO, GmbH, Ltd, 有限公司 (canonical form in text) */
     CORDON_ROLE_TITLE,       /* Mr, Dr, President, Sheikh (kept for display only) */
-    CORDON_ROLE_NUMBER,      /* digits */
+    CORDON_ROLE_NUMBER,      /* a numeral, canonical digits in text: "4" for 4, IV or 4세;
+                                "jr" / "sr" for Jr., Junior, Sr., Senior */
     CORDON_ROLE_GENERIC,     /* trading, international, group, holding, company */
     CORDON_ROLE_INITIAL,     /* a single letter, "V." */
     CORDON_ROLE_COUNT_
@@ -424,7 +425,10 @@ CORDON_API const char *cordon_script_name(cordon_script script);
 enum {
     CORDON_TOKEN_JOINED = 1u << 0,   /* made by joining parts: "jongun", "abdulrahman",
                                         a split CJK name whole: "gimjeongeun" */
-    CORDON_TOKEN_WEAK = 1u << 1      /* counts little: title, particle, legal form, generic */
+    CORDON_TOKEN_WEAK = 1u << 1,     /* counts little: title, particle, legal form, generic */
+    CORDON_TOKEN_GENERATION = 1u << 2 /* a numeral read as a person's generation (Jr, Sr,
+                                         II, III): weighs little, but differing ones
+                                         contradict */
 };
 
 /*
@@ -489,7 +493,10 @@ typedef struct cordon_name_analysis {
 
 /*
  * Analyses one name. `schema` is a hint (PERSON enables patronymic and
- * surname logic, ORGANIZATION legal forms; UNKNOWN tries both). Errors:
+ * surname logic, ORGANIZATION legal forms; UNKNOWN tries both; titles are
+ * read in people's names, never in vessels' or aircraft's). Numerals
+ * (digits, Roman II..XXXIX, Jr/Sr at the end of a person's name) become
+ * NUMBER tokens with canonical text. Errors:
  * CORDON_EUTF8 (invalid UTF-8, encoded surrogates), CORDON_EEMPTY (no
  * letters or digits), CORDON_ETOOBIG (over the limits above),
  * CORDON_EINVAL (NUL or control characters; tab, CR and LF count as
@@ -543,7 +550,7 @@ CORDON_API int cordon_double_metaphone(const char *word, size_t len,
 typedef struct cordon_index cordon_index;
 
 /* Current snapshot format version; other versions are CORDON_EVERSION. */
-#define CORDON_INDEX_FORMAT_VERSION 1
+#define CORDON_INDEX_FORMAT_VERSION 2
 
 /*
  * Compiles a loaded dataset into an index: analyses every name with

@@ -2,7 +2,7 @@
  * test_score.c — lib/score.c through cordon_compare (no index, so token
  * weights come from roles only): word order, "SURNAME, Given", typos,
  * initials, joined and split tokens, scripts, coverage on either side,
- * the explanation's token pairs, and the same scores with the mini list
+ * numerals and generations, the explanation's token pairs, and the same scores with the mini list
  * index (tests/data/screen/mini.ftm.jsonl) giving IDF weights.
  */
 #include "test_util.h"
@@ -181,6 +181,67 @@ static void test_with_index_weights(void **state)
     assert_true(with < score("Kim Jong Un", "Kim Song Hun") + 1e-9);
 }
 
+static double score_as(const char *a, const char *b, cordon_schema schema)
+{
+    cordon_result *r = cmp_with(NULL, a, b, schema);
+    double s = r->matches[0].score;
+    cordon_result_free(r);
+    return s;
+}
+
+/* Numerals: equal, differing, on one side; things against people. */
+static void test_numerals(void **state)
+{
+    (void)state;
+    const cordon_schema things[] = {CORDON_SCHEMA_VESSEL, CORDON_SCHEMA_AIRCRAFT,
+                                    CORDON_SCHEMA_ORGANIZATION, CORDON_SCHEMA_UNKNOWN};
+    for (size_t k = 0; k < 4; k++) {
+        assert_float_equal(score_as("SPARTA IV", "SPARTA 4", things[k]), 1.0, 0);
+        double contra = score_as("SPARTA IV", "SPARTA II", things[k]);
+        double one = score_as("SPARTA IV", "SPARTA", things[k]);
+        double other = score_as("SPARTA", "SPARTA IV", things[k]);
+        assert_true(contra < 0.7);
+        assert_true(one > 0.85 && one < 0.95);
+        assert_float_equal(one, other, 1e-4);
+    }
+    /* a person's generation: a missing one costs little, differing ones some */
+    double missing = score_as("Martin Luther King", "Martin Luther King, Jr.", CORDON_SCHEMA_PERSON);
+    double differ = score_as("Martin Luther King Sr.", "Martin Luther King, Jr.", CORDON_SCHEMA_PERSON);
+    assert_true(missing > 0.97 && missing < 1.0);
+    assert_true(differ < missing - 0.1);
+    cordon_result *r = cmp_with(NULL, "John Smith III", "SMITH, John II", CORDON_SCHEMA_PERSON);
+    const cordon_token_pair *p = pair(r, "3");
+    assert_non_null(p);
+    assert_string_equal(p->listed, "2");
+    assert_string_equal(p->method, "numeral");
+    const cordon_explanation *x = &r->matches[0].explanation;
+    assert_int_equal(x->n_adjustments, 1);
+    assert_string_equal(x->adjustments[0].field, "numeral");
+    assert_float_equal(x->adjustments[0].delta, -0.10, 1e-6);
+    assert_float_equal(x->name_score + x->adjustments[0].delta, r->matches[0].score, 1e-4);
+    cordon_result_free(r);
+    /* numbers are not words: no numeral pairs with a name token */
+    r = cmp_with(NULL, "SEA STAR 3", "SEA STAR III", CORDON_SCHEMA_VESSEL);
+    assert_float_equal(r->matches[0].score, 1.0, 0);
+    cordon_result_free(r);
+    /* the analysis marks generations */
+    cordon_name_analysis *an;
+    cordon_error err;
+    assert_int_equal(cordon_name_analyze("SALI JR., Jainal Antel", 22, CORDON_SCHEMA_PERSON, &an, &err), 0);
+    const cordon_name_token *t = &an->tokens[an->n_tokens - 1];
+    assert_string_equal(t->text, "jr");
+    assert_int_equal(t->role, CORDON_ROLE_NUMBER);
+    assert_int_equal(t->flags, CORDON_TOKEN_WEAK | CORDON_TOKEN_GENERATION);
+    assert_int_equal(t->n_phonetic, 0);
+    cordon_name_analysis_free(an);
+    assert_int_equal(cordon_name_analyze("SPARTA IV", 9, CORDON_SCHEMA_VESSEL, &an, &err), 0);
+    assert_int_equal(an->n_tokens, 2);
+    assert_string_equal(an->tokens[1].text, "4");
+    assert_string_equal(an->tokens[1].original, "iv");
+    assert_int_equal(an->tokens[1].flags, CORDON_TOKEN_WEAK);
+    cordon_name_analysis_free(an);
+}
+
 static void test_compare_errors(void **state)
 {
     (void)state;
@@ -208,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_initials),           cmocka_unit_test(test_joined_split),
         cmocka_unit_test(test_scripts),            cmocka_unit_test(test_coverage),
         cmocka_unit_test(test_with_index_weights), cmocka_unit_test(test_compare_errors),
+        cmocka_unit_test(test_numerals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,7 +2,8 @@
  * test_screen.c — lib/screen.c and lib/explain.c on the default bundle:
  * the acceptance cases of issue 4 (tests/data/screen/acceptance.tsv),
  * bad input, secondary fields and their explanations, the JSON shape,
- * OFAC parity mode, and one index shared by several threads.
+ * OFAC parity mode, one index shared by several threads, and numerals,
+ * generations and titles in real listed names.
  */
 #include "test_util.h"
 
@@ -324,6 +325,140 @@ static void test_explanation(void **state)
     cordon_result_free(r);
 }
 
+/* ---- numerals and titles ------------------------------------------------------------------ */
+
+static const cordon_token_pair *pair_of(const cordon_match *m, const char *query)
+{
+    for (size_t i = 0; i < m->explanation.n_pairs; i++)
+        if (m->explanation.pairs[i].query && !strcmp(m->explanation.pairs[i].query, query))
+            return &m->explanation.pairs[i];
+    return NULL;
+}
+
+/* The SPARTA vessels of the SDN list (II 36696, 37027 plain, III 37028,
+ * IV 37029) and BICENTENARIO I..V: a numeral tells them apart. */
+static void test_vessel_numerals(void **state)
+{
+    (void)state;
+    const char *queries[] = {"SPARTA IV", "SPARTA 4", "Sparta iv"};
+    const cordon_schema schemas[] = {CORDON_SCHEMA_VESSEL, CORDON_SCHEMA_UNKNOWN};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t sc = 0; sc < 2; sc++) {
+            cordon_query base = {.schema = schemas[sc]};
+            cordon_result *r = screen(queries[k], &base, NULL);
+            /* the same vessel exactly; the unnumbered SPARTA below it; II
+             * and III under the threshold */
+            assert_int_equal(r->n_matches, 2);
+            assert_string_equal(r->matches[0].id, "ofac_sdn:37029");
+            assert_float_equal(r->matches[0].score, 1.0, 0);
+            assert_string_equal(r->matches[1].id, "ofac_sdn:37027");
+            assert_true(r->matches[1].score >= 0.85 && r->matches[1].score < 0.95);
+            const cordon_adjustment *a = adjustment(&r->matches[1], "numeral");
+            assert_non_null(a);
+            assert_float_equal(a->delta, -0.05, 1e-6);
+            assert_non_null(strstr(a->reason, "query numeral 4 is not in the listed name"));
+            cordon_result_free(r);
+        }
+    cordon_query vessel = {.schema = CORDON_SCHEMA_VESSEL};
+    cordon_screen_options low = {.threshold = 0.5};
+    cordon_result *r = screen("SPARTA IV", &vessel, &low);
+    const cordon_match *m = find(r, "ofac_sdn:36696");
+    assert_non_null(m);
+    assert_true(m->score < 0.7);
+    const cordon_token_pair *p = pair_of(m, "4");
+    assert_non_null(p);
+    assert_string_equal(p->listed, "2");
+    assert_string_equal(p->method, "numeral");
+    assert_float_equal(p->score, 0.0, 0);
+    const cordon_adjustment *a = adjustment(m, "numeral");
+    assert_non_null(a);
+    assert_float_equal(a->delta, -0.20, 1e-6);
+    assert_string_equal(a->reason, "query numeral 4 differs from the listed 2");
+    /* name score + adjustments = score */
+    double sum = m->explanation.name_score;
+    for (size_t i = 0; i < m->explanation.n_adjustments; i++)
+        sum += m->explanation.adjustments[i].delta;
+    assert_float_equal(sum, m->score, 1e-4);
+    char reason[512];
+    cordon_match_reason(m, reason, sizeof reason);
+    assert_non_null(strstr(reason, "4~2 numeral 0.00"));
+    cordon_result_free(r);
+
+    /* the plain name ranks its own vessel first, the numbered ones below 1 */
+    r = screen("SPARTA", &vessel, NULL);
+    assert_int_equal(r->n_matches, 4);
+    assert_string_equal(r->matches[0].id, "ofac_sdn:37027");
+    assert_float_equal(r->matches[0].score, 1.0, 0);
+    for (size_t i = 1; i < 4; i++)
+        assert_true(r->matches[i].score < 0.95);
+    cordon_result_free(r);
+
+    r = screen("BICENTENARIO IV", NULL, NULL);
+    assert_int_equal(r->n_matches, 1);
+    assert_string_equal(r->matches[0].id, "ofac_sdn:26637");
+    cordon_result_free(r);
+
+    /* "ARGO I" (15038): a query initial I against the listed numeral 1 */
+    r = screen("ARGO I", NULL, NULL);
+    assert_true(r->n_matches >= 1);
+    assert_string_equal(r->matches[0].id, "ofac_sdn:15038");
+    assert_float_equal(r->matches[0].score, 1.0, 0);
+    p = pair_of(&r->matches[0], "i");
+    assert_non_null(p);
+    assert_string_equal(p->listed, "1");
+    assert_string_equal(p->method, "numeral");
+    cordon_result_free(r);
+}
+
+/* Generations of people: KINAHAN, Christopher Vincent (34980) and his son
+ * KINAHAN JUNIOR (34993); DELOS REYES, Feliciano Semborio, Jr. (10851). */
+static void test_generations(void **state)
+{
+    (void)state;
+    cordon_result *r = screen("Christopher Vincent Kinahan", NULL, NULL);
+    assert_true(r->n_matches >= 2);
+    assert_string_equal(r->matches[0].id, "ofac_sdn:34980");
+    assert_float_equal(r->matches[0].score, 1.0, 0);
+    assert_string_equal(r->matches[1].id, "ofac_sdn:34993");
+    assert_true(r->matches[1].score > 0.95 && r->matches[1].score < 1.0); /* a missing Jr costs little */
+    cordon_result_free(r);
+    r = screen("Christopher Vincent Kinahan Jr.", NULL, NULL);
+    assert_string_equal(r->matches[0].id, "ofac_sdn:34993");
+    assert_float_equal(r->matches[0].score, 1.0, 0);
+    assert_string_equal(r->matches[1].id, "ofac_sdn:34980");
+    assert_true(r->matches[1].score < 1.0);
+    cordon_result_free(r);
+
+    cordon_query person = {.schema = CORDON_SCHEMA_PERSON};
+    r = screen("Feliciano Semborio Delos Reyes Sr", &person, NULL);
+    const cordon_match *m = find(r, "un_sc:QDi.243");
+    assert_non_null(m);
+    const cordon_token_pair *p = pair_of(m, "sr");
+    assert_non_null(p);
+    assert_string_equal(p->listed, "jr");
+    assert_string_equal(p->method, "numeral");
+    const cordon_adjustment *a = adjustment(m, "numeral");
+    assert_non_null(a);
+    assert_float_equal(a->delta, -0.10, 1e-6);
+    assert_string_equal(a->reason, "query generation sr differs from the listed jr");
+    cordon_result_free(r);
+}
+
+/* "ABU-MARZUQ, Dr. Musa" (an alias of 3754): Dr is a title, not a name. */
+static void test_titles(void **state)
+{
+    (void)state;
+    cordon_result *r = screen("Musa Abu Marzuq", NULL, NULL);
+    assert_true(r->n_matches >= 1);
+    const cordon_match *m = &r->matches[0];
+    assert_string_equal(m->id, "ofac_sdn:3754");
+    assert_string_equal(m->explanation.matched_name, "ABU-MARZUQ, Dr. Musa");
+    assert_float_equal(m->score, 1.0, 0);
+    for (size_t i = 0; i < m->explanation.n_pairs; i++)
+        assert_true(!m->explanation.pairs[i].listed || strcmp(m->explanation.pairs[i].listed, "dr"));
+    cordon_result_free(r);
+}
+
 /* ---- JSON -------------------------------------------------------------------------------- */
 
 static void test_json(void **state)
@@ -452,7 +587,8 @@ int main(void)
         cmocka_unit_test(test_acceptance),       cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_secondary_fields), cmocka_unit_test(test_explanation),
         cmocka_unit_test(test_json),             cmocka_unit_test(test_ofac_mode),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_threads),          cmocka_unit_test(test_vessel_numerals),
+        cmocka_unit_test(test_generations),      cmocka_unit_test(test_titles),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
