@@ -1,11 +1,13 @@
 /*
  * explain.c — renders matches for people and programs: a one-line
  * reason, the whole explanation as indented text, and the result as one
- * line of JSON (jansson), so the CLI, batch screening and the server all
- * print the same bytes for the same result.
+ * line of JSON (written directly, in the bytes jansson would give), so
+ * the CLI, batch screening and the server all print the same bytes for
+ * the same result.
  */
 #include "index_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +181,200 @@ static char *dump(json_t *root)
     return s; /* jansson allocates with malloc: cordon_free frees it */
 }
 
+/*
+ * A screening result is written straight into a buffer rather than built
+ * as a jansson tree: the tree (an object per match, pair and adjustment,
+ * each key copied and hashed) cost more CPU than screening a cheap query,
+ * on every /search answer and batch row. The bytes are exactly those of
+ * json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+ * of the tree explanation_json and the comparison branch still build,
+ * including jansson's treatment of bad values: a string that is not
+ * UTF-8, or a number that is not finite, drops its key, and drops a
+ * whole token pair or adjustment (as json_pack fails on it).
+ */
+typedef struct jw {
+    cordon__buf b;
+    int oom;
+} jw;
+
+static void jw_raw(jw *j, const char *s, size_t n)
+{
+    if (!j->oom && cordon__buf_append(&j->b, s, n))
+        j->oom = 1;
+}
+
+static void jw_lit(jw *j, const char *s) { jw_raw(j, s, strlen(s)); }
+
+/* A string jansson would accept: UTF-8 (json_string refuses the rest). */
+static int jw_ok(const char *s) { return s && cordon__utf8_valid(s, strlen(s)); }
+
+/* A quoted string, escaped as jansson's dump_string does. */
+static void jw_str(jw *j, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    jw_raw(j, "\"", 1);
+    const char *run = s;
+    for (const char *p = s;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        jw_raw(j, run, (size_t)(p - run));
+        if (!c)
+            break;
+        run = p + 1;
+        switch (c) {
+        case '"': jw_raw(j, "\\\"", 2); break;
+        case '\\': jw_raw(j, "\\\\", 2); break;
+        case '\b': jw_raw(j, "\\b", 2); break;
+        case '\f': jw_raw(j, "\\f", 2); break;
+        case '\n': jw_raw(j, "\\n", 2); break;
+        case '\r': jw_raw(j, "\\r", 2); break;
+        case '\t': jw_raw(j, "\\t", 2); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            jw_raw(j, u, 6);
+        }
+        }
+    }
+    jw_raw(j, "\"", 1);
+}
+
+/* A real as jansson's jsonp_dtostr writes it with precision 6. */
+static void jw_real(jw *j, double v)
+{
+    char t[48];
+    int k = snprintf(t, sizeof t - 3, "%.6g", v);
+    if (k < 0 || (size_t)k >= sizeof t - 3) {
+        j->oom = 1;
+        return;
+    }
+    size_t n = (size_t)k;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] == ',') /* a locale's decimal comma */
+            t[i] = '.';
+    if (!memchr(t, '.', n) && !memchr(t, 'e', n)) {
+        t[n++] = '.';
+        t[n++] = '0';
+    }
+    char *start = memchr(t, 'e', n);
+    if (start) { /* "1e-05" -> "1e-5", "1e+20" -> "1e20" */
+        start++;
+        char *end = start + 1;
+        if (*start == '-')
+            start++;
+        while (end < t + n && *end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, n - (size_t)(end - t));
+            n -= (size_t)(end - start);
+        }
+    }
+    jw_raw(j, t, n);
+}
+
+/* "key": with the comma before every key but the first. */
+static void jw_key(jw *j, int *first, const char *key)
+{
+    if (!*first)
+        jw_raw(j, ",", 1);
+    *first = 0;
+    jw_raw(j, "\"", 1);
+    jw_lit(j, key);
+    jw_raw(j, "\":", 2);
+}
+
+/* A string member as jstr makes it: null for NULL, none when not UTF-8. */
+static void jw_member_str(jw *j, int *first, const char *key, const char *s)
+{
+    if (!s) {
+        jw_key(j, first, key);
+        jw_lit(j, "null");
+    } else if (jw_ok(s)) {
+        jw_key(j, first, key);
+        jw_str(j, s);
+    }
+}
+
+/* A string member as json_string makes it: none for NULL or not UTF-8. */
+static void jw_member_cstr(jw *j, int *first, const char *key, const char *s)
+{
+    if (jw_ok(s)) {
+        jw_key(j, first, key);
+        jw_str(j, s);
+    }
+}
+
+static void jw_member_real(jw *j, int *first, const char *key, double v)
+{
+    if (isfinite(v)) { /* json_real refuses the others */
+        jw_key(j, first, key);
+        jw_real(j, v);
+    }
+}
+
+/* The explanation, as explanation_json builds it. */
+static void jw_explanation(jw *j, const cordon_match *m)
+{
+    const cordon_explanation *x = &m->explanation;
+    int first = 1;
+    jw_raw(j, "{", 1);
+    jw_member_str(j, &first, "matched_name", x->matched_name);
+    jw_member_cstr(j, &first, "matched_kind", cordon_name_kind_name(x->matched_kind));
+    jw_member_real(j, &first, "name_score", x->name_score);
+    jw_key(j, &first, "tokens");
+    jw_raw(j, "[", 1);
+    int item = 1;
+    for (size_t i = 0; i < x->n_pairs; i++) {
+        const cordon_token_pair *p = &x->pairs[i];
+        if ((p->query && !jw_ok(p->query)) || (p->listed && !jw_ok(p->listed)) ||
+            !isfinite(p->score) || !isfinite(p->weight) || !jw_ok(p->method))
+            continue; /* json_pack would fail: jansson appends nothing */
+        if (!item)
+            jw_raw(j, ",", 1);
+        item = 0;
+        int f = 1;
+        jw_raw(j, "{", 1);
+        jw_member_str(j, &f, "query", p->query);
+        jw_member_str(j, &f, "listed", p->listed);
+        jw_member_real(j, &f, "score", p->score);
+        jw_member_real(j, &f, "weight", p->weight);
+        jw_member_str(j, &f, "method", p->method);
+        jw_raw(j, "}", 1);
+    }
+    jw_raw(j, "]", 1);
+    jw_key(j, &first, "adjustments");
+    jw_raw(j, "[", 1);
+    item = 1;
+    for (size_t i = 0; i < x->n_adjustments; i++) {
+        const cordon_adjustment *a = &x->adjustments[i];
+        if (!jw_ok(a->field) || !isfinite(a->delta) || !jw_ok(a->reason))
+            continue;
+        if (!item)
+            jw_raw(j, ",", 1);
+        item = 0;
+        int f = 1;
+        jw_raw(j, "{", 1);
+        jw_member_str(j, &f, "field", a->field);
+        jw_member_real(j, &f, "delta", a->delta);
+        jw_member_str(j, &f, "reason", a->reason);
+        jw_raw(j, "}", 1);
+    }
+    jw_raw(j, "]", 1);
+    jw_key(j, &first, "qualifiers");
+    jw_raw(j, "[", 1);
+    item = 1;
+    for (unsigned k = 0; k < 4; k++)
+        if (x->qualifiers >> k & 1) {
+            if (!item)
+                jw_raw(j, ",", 1);
+            item = 0;
+            jw_str(j, qualifier_names[k]);
+        }
+    jw_raw(j, "]", 1);
+    jw_member_str(j, &first, "identifier", x->identifier);
+    jw_raw(j, "}", 1);
+}
+
 char *cordon_result_json(const cordon_result *r)
 {
     if (!r)
@@ -195,33 +391,39 @@ char *cordon_result_json(const cordon_result *r)
         json_object_set_new(o, "explanation", m ? explanation_json(m) : json_null());
         return dump(o);
     }
-    json_t *o = json_object();
-    json_t *ms = json_array();
-    if (!o || !ms) {
-        json_decref(o);
-        json_decref(ms);
+    jw j = {{0}, 0};
+    int first = 1;
+    if (cordon__buf_reserve(&j.b, 512 + r->n_matches * 1024))
         return NULL;
-    }
-    json_object_set_new(o, "query", jstr(r->query));
-    json_object_set_new(o, "threshold", json_real(r->threshold));
-    json_object_set_new(o, "algorithm", json_string(cordon_algorithm_name(r->algorithm)));
+    jw_raw(&j, "{", 1);
+    jw_member_str(&j, &first, "query", r->query);
+    jw_member_real(&j, &first, "threshold", r->threshold);
+    jw_member_cstr(&j, &first, "algorithm", cordon_algorithm_name(r->algorithm));
+    jw_key(&j, &first, "matches");
+    jw_raw(&j, "[", 1);
     for (size_t i = 0; i < r->n_matches; i++) {
         const cordon_match *m = &r->matches[i];
         char reason[1024];
         cordon_match_reason(m, reason, sizeof reason);
-        json_t *mo = json_object();
-        if (!mo)
-            break;
-        json_object_set_new(mo, "id", jstr(m->id));
-        json_object_set_new(mo, "source", jstr(m->source));
-        json_object_set_new(mo, "schema", json_string(cordon_schema_name(m->schema)));
-        json_object_set_new(mo, "name", jstr(m->name));
-        json_object_set_new(mo, "matched_name", jstr(m->explanation.matched_name));
-        json_object_set_new(mo, "score", json_real(m->score));
-        json_object_set_new(mo, "reason", json_string(reason));
-        json_object_set_new(mo, "explanation", explanation_json(m));
-        json_array_append_new(ms, mo);
+        int f = 1;
+        if (i)
+            jw_raw(&j, ",", 1);
+        jw_raw(&j, "{", 1);
+        jw_member_str(&j, &f, "id", m->id);
+        jw_member_str(&j, &f, "source", m->source);
+        jw_member_cstr(&j, &f, "schema", cordon_schema_name(m->schema));
+        jw_member_str(&j, &f, "name", m->name);
+        jw_member_str(&j, &f, "matched_name", m->explanation.matched_name);
+        jw_member_real(&j, &f, "score", m->score);
+        jw_member_cstr(&j, &f, "reason", reason);
+        jw_key(&j, &f, "explanation");
+        jw_explanation(&j, m);
+        jw_raw(&j, "}", 1);
     }
-    json_object_set_new(o, "matches", ms);
-    return dump(o);
+    jw_raw(&j, "]}", 2);
+    if (j.oom || cordon__buf_terminate(&j.b)) {
+        cordon__buf_free(&j.b);
+        return NULL;
+    }
+    return j.b.data; /* malloc'd, like jansson's: cordon_free frees it */
 }

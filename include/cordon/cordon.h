@@ -1393,7 +1393,9 @@ CORDON_API char *cordon_audit_record_json(const cordon_audit_record *rec);
  * A background writer for many threads: records pushed from any thread
  * are appended by one thread of its own, which commits whatever has
  * queued up in one transaction (up to 4096 records), so a steady stream
- * costs one fsync per transaction, not per record. It opens its own
+ * costs one fsync per transaction, not per record. Once a record is
+ * queued it waits up to 10 ms for more (1024 queued, a flush or a close
+ * end the wait at once) before it commits. It opens its own
  * connection to `target` (as cordon_store_open).
  */
 typedef struct cordon_audit_writer cordon_audit_writer;
