@@ -335,8 +335,12 @@ typedef struct cx_slot_q {
     uint8_t retrievable;    /* has index postings (not an initial) */
     cx_tokview view;
     char joined[128];       /* text of a slot joining two neighbours */
-    uint32_t n_post;        /* total postings of its related terms */
 } cx_slot_q;
+
+/* An entry of the direct term -> row map: valid where stamp == epoch. */
+typedef struct cx_termrow {
+    uint32_t stamp, row;
+} cx_termrow;
 
 /* A query prepared for scoring (built by retrieve.c). For every index
  * term related to some slot it keeps one row of similarities, one per
@@ -360,9 +364,10 @@ typedef struct cx_query {
     size_t sim_cap;               /* entries of rel_sim and rel_method */
     uint32_t *rel_tab;            /* open addressing: term -> row + 1 */
     size_t rel_tab_cap;
-    /* with an index: term -> row directly, valid where stamp == epoch
-     * (this thread's scratch arrays, one entry per term) */
-    uint32_t *term_stamp, *term_row, term_epoch;
+    /* with an index: term -> row directly (this thread's scratch, one
+     * entry per term) */
+    cx_termrow *term_map;
+    uint32_t term_epoch;
 } cx_query;
 
 /* How unmatched numerals weigh (score.c): as a person's generation (a

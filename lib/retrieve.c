@@ -51,7 +51,8 @@ typedef struct scratch {
     float *acc;      /* name -> bound on the query weight it matched */
     uint32_t *cand;  /* candidates, up to one per name */
     /* term -> related row of the current query, valid where stamp == epoch */
-    uint32_t *tstamp, *trow, tepoch;
+    cx_termrow *tmap;
+    uint32_t tepoch;
     size_t tcap;
     /* related-term rows handed back by the last query */
     uint32_t *term, *tab;
@@ -78,8 +79,7 @@ static void scratch_free(void *p)
     free(s->mask);
     free(s->acc);
     free(s->cand);
-    free(s->tstamp);
-    free(s->trow);
+    free(s->tmap);
     free(s->term);
     free(s->tab);
     free(s->done);
@@ -153,26 +153,20 @@ static void rows_take(cx_query *q, size_t n_terms)
     if (!s)
         return;
     if (s->tcap < n_terms) {
-        uint32_t *st = calloc(n_terms, sizeof *st), *rw = malloc(n_terms * sizeof *rw);
-        if (st && rw) {
-            free(s->tstamp);
-            free(s->trow);
-            s->tstamp = st;
-            s->trow = rw;
+        cx_termrow *m = calloc(n_terms, sizeof *m);
+        if (m) {
+            free(s->tmap);
+            s->tmap = m;
             s->tcap = n_terms;
             s->tepoch = 0;
-        } else {
-            free(st);
-            free(rw);
         }
     }
     if (s->tcap >= n_terms) {
         if (++s->tepoch == 0) {
-            memset(s->tstamp, 0, s->tcap * sizeof *s->tstamp);
+            memset(s->tmap, 0, s->tcap * sizeof *s->tmap);
             s->tepoch = 1;
         }
-        q->term_stamp = s->tstamp;
-        q->term_row = s->trow;
+        q->term_map = s->tmap;
         q->term_epoch = s->tepoch;
     }
     if (!s->term)
@@ -220,8 +214,8 @@ static void rows_give(cx_query *q)
 
 long cordon__query_row(const cx_query *q, uint32_t t)
 {
-    if (q->term_stamp)
-        return q->term_stamp[t] == q->term_epoch ? (long)q->term_row[t] : -1;
+    if (q->term_map)
+        return q->term_map[t].stamp == q->term_epoch ? (long)q->term_map[t].row : -1;
     if (!q->rel_tab_cap)
         return -1;
     size_t mask = q->rel_tab_cap - 1;
@@ -262,7 +256,7 @@ static int rel_grow(cx_query *q)
         return CORDON_ENOMEM;
     q->cap_rel = c1 < c2 ? c1 : c2;
     q->sim_cap = sc < mc ? sc : mc;
-    if (q->term_stamp)
+    if (q->term_map)
         return 0; /* rows are found through the direct map */
     /* rehash at load <= 1/2 */
     size_t tcap = q->cap_rel * 2;
@@ -295,9 +289,8 @@ static long rel_row(cx_query *q, uint32_t t)
     q->rel_done[row] = 0;
     memset(q->rel_sim + row * q->n_slots, 0, q->n_slots * sizeof(float));
     memset(q->rel_method + row * q->n_slots, 0, q->n_slots);
-    if (q->term_stamp) {
-        q->term_stamp[t] = q->term_epoch;
-        q->term_row[t] = (uint32_t)row;
+    if (q->term_map) {
+        q->term_map[t] = (cx_termrow){q->term_epoch, (uint32_t)row};
         return (long)row;
     }
     size_t mask = q->rel_tab_cap - 1;
@@ -338,8 +331,6 @@ static int relate(cx_query *q, const cordon_index *idx, size_t s, uint32_t t)
     float sim = cordon__slot_sim(&q->slots[s], &v, &m);
     q->rel_sim[(size_t)r * q->n_slots + s] = sim;
     q->rel_method[(size_t)r * q->n_slots + s] = (uint8_t)m;
-    if (sim > 0.0f)
-        q->slots[s].n_post += idx->terms[t].n_post;
     return 0;
 }
 
@@ -366,7 +357,6 @@ static int relate_loose(cx_query *q, const cordon_index *idx, size_t s, const cx
         float sim = cordon__loose_sim(&sl->view, idx->strings + idx->terms[t].text, 1);
         q->rel_sim[(size_t)r * q->n_slots + s] = sim;
         q->rel_method[(size_t)r * q->n_slots + s] = CX_SIM_LOOSE;
-        q->slots[s].n_post += idx->terms[t].n_post;
     }
     return 0;
 }

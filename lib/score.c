@@ -210,7 +210,9 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
             }
         }
     }
-    for (size_t i = 0; i < q->n_phon; i++)
+    /* any equal key (2+ letters): the similarity is of the texts, so
+     * the first equal pair decides */
+    for (size_t i = 0; i < q->n_phon && best < P->phon_cap; i++)
         for (size_t j = 0; j < l->n_phon; j++) {
             if (!q->phon[i][0] || !q->phon[i][1] || strcmp(q->phon[i], l->phon[j]) != 0)
                 continue;
@@ -222,7 +224,9 @@ float cordon__token_sim(const cx_tokview *q, const cx_tokview *l, int *method)
                 best = s;
                 m = CX_SIM_PHONETIC;
             }
+            goto phon_done;
         }
+phon_done:
     /* Loose consonant keys: how transcriptions through another script
      * meet ("chen"/"jong" both SN). Evidence only when one side was
      * written in another script, and one fixed similarity (retrieve.c

@@ -25,6 +25,39 @@ double cordon__jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
         return 1.0;
     size_t range = (la > lb ? la : lb) / 2;
     range = range > 0 ? range - 1 : 0;
+    if (la <= 64 && lb <= 64) {
+        /* Tokens: the same greedy matching with bit sets. pos[c] holds
+         * where c occurs in b; a[i] takes the first free one in its
+         * window. */
+        uint64_t pos[256], ma = 0, mb = 0;
+        for (size_t i = 0; i < la; i++)
+            pos[(unsigned char)a[i]] = 0;
+        for (size_t j = 0; j < lb; j++)
+            pos[(unsigned char)b[j]] = 0;
+        for (size_t j = 0; j < lb; j++)
+            pos[(unsigned char)b[j]] |= 1ull << j;
+        for (size_t i = 0; i < la; i++) {
+            size_t lo = i > range ? i - range : 0;
+            size_t hi = i + range + 1 < lb ? i + range + 1 : lb;
+            uint64_t win = (hi >= 64 ? ~0ull : (1ull << hi) - 1) & ~((1ull << lo) - 1);
+            uint64_t c = pos[(unsigned char)a[i]] & ~mb & win;
+            if (c) {
+                mb |= c & -c;
+                ma |= 1ull << i;
+            }
+        }
+        if (!ma)
+            return 0.0;
+        size_t m = (size_t)__builtin_popcountll(ma), t = 0;
+        for (uint64_t x = ma, y = mb; x; x &= x - 1, y &= y - 1)
+            t += a[__builtin_ctzll(x)] != b[__builtin_ctzll(y)];
+        double md = (double)m;
+        double jaro = (md / (double)la + md / (double)lb + (md - (double)t / 2.0) / md) / 3.0;
+        size_t prefix = 0;
+        while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix])
+            prefix++;
+        return jaro + (double)prefix * 0.1 * (1.0 - jaro);
+    }
     unsigned char ma[SIM_MAX] = {0}, mb[SIM_MAX] = {0};
     size_t m = 0;
     for (size_t i = 0; i < la; i++) {
