@@ -1,6 +1,6 @@
 -- server.lua — wrk script for bench/bench_server.sh: GET /search with
 -- real names, rotating through the file named by $CORDON_QUERIES (one
--- name a line), each thread starting at a different place; sends the API
+-- name a line, or a line starting with "/": that path as it is), each thread starting at a different place; sends the API
 -- key from $CORDON_KEY; counts every answer that is not 200 and every
 -- socket error as a failed request, and prints the count at the end.
 local queries = {}
@@ -22,7 +22,11 @@ end
 function init(args)
   local f = assert(io.open(os.getenv("CORDON_QUERIES"), "r"))
   for line in f:lines() do
-    if #line > 0 then table.insert(queries, "/search?q=" .. encode(line)) end
+    if line:sub(1, 1) == "/" then
+      table.insert(queries, line) -- a whole path and query, as given
+    elseif #line > 0 then
+      table.insert(queries, "/search?q=" .. encode(line))
+    end
   end
   f:close()
   i = (id or 1) * 7919

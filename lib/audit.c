@@ -584,6 +584,7 @@ int cordon_audit_writer_open(const char *target, cordon_audit_writer **out, cord
         free(w);
         return cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "cannot start the audit writer");
     }
+    pthread_setname_np(w->thread, "cordon-audit"); /* for top and per-thread CPU figures */
     *out = w;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "server_int.h"
 
 #include <arpa/inet.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -223,14 +224,14 @@ static void log_line(const srv_request *r, double seconds)
 {
     char line[320];
     int n;
+    long us = lround(seconds * 1e6); /* an integer: %.0f costs a float conversion */
     if (r->status)
-        n = snprintf(line, sizeof line, "%s %s %u %.0fus%s%s%s\n", r->method, r->path,
-                     r->status, seconds * 1e6, r->key_id ? " key=" : "",
-                     r->key_id ? r->key_id : "",
+        n = snprintf(line, sizeof line, "%s %s %u %ldus%s%s%s\n", r->method, r->path,
+                     r->status, us, r->key_id ? " key=" : "", r->key_id ? r->key_id : "",
                      r->mhd_answered ? " (answered by libmicrohttpd)" : "");
     else
-        n = snprintf(line, sizeof line, "%s %s - %.0fus closed without a response\n", r->method,
-                     r->path, seconds * 1e6);
+        n = snprintf(line, sizeof line, "%s %s - %ldus closed without a response\n", r->method,
+                     r->path, us);
     if (n > 0) {
         size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
         /* one write per line, so lines of concurrent requests never mix */

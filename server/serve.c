@@ -219,6 +219,7 @@ int srv_run(const srv_options *given)
         srv_keys_free();
         return 2;
     }
+    pthread_setname_np(reloader, "cordon-reload");
     struct MHD_Daemon *d = srv_http_start();
     if (!d) {
         rq_signal(&rq_stop);

@@ -11,7 +11,8 @@
  * libmicrohttpd's memory (its own 414/431, or no answer, and no leak),
  * slow clients, the per-address limit, reloads (of lists and of
  * snapshots, good and broken, under load and by SIGHUP), metrics, the
- * log, --no-auth rules, and the page in headless Chromium
+ * audit log of /search and /match, the log, --no-auth rules, and the
+ * page in headless Chromium
  * (tests/browser/page.test.mjs). test_server_shipment.c covers the
  * reload of the trade-control rules.
  *
@@ -20,9 +21,9 @@
  * compiles data/lists.conf into a temporary snapshot); "small" builds
  * the UN list from a temporary lists file (for list reloads; 1 s idle
  * timeout); "snap" serves a temporary snapshot that the tests replace
- * (one thread, 3 connections per address); "open" runs with --no-auth. Each is
- * stopped with SIGTERM and must exit 0, which under ASan also means no
- * leaks.
+ * (one thread, 3 connections per address); "open" runs with --no-auth;
+ * "audit" keeps its audit log in a temporary store. Each is stopped with
+ * SIGTERM and must exit 0, which under ASan also means no leaks.
  */
 #include "server_harness.h"
 
@@ -48,13 +49,14 @@
 /* ---- the servers --------------------------------------------------------- */
 
 static server s_main = {.name = "main"}, s_small = {.name = "small"},
-              s_snap = {.name = "snap"}, s_open = {.name = "open"};
+              s_snap = {.name = "snap"}, s_open = {.name = "open"},
+              s_audit = {.name = "audit"};
 
 /* Whatever happens to the tests, no server outlives them. */
 static void kill_servers(void)
 {
-    server *all[] = {&s_main, &s_small, &s_snap, &s_open};
-    for (size_t i = 0; i < 4; i++)
+    server *all[] = {&s_main, &s_small, &s_snap, &s_open, &s_audit};
+    for (size_t i = 0; i < 5; i++)
         if (all[i]->pid > 0) {
             kill(all[i]->pid, SIGKILL);
             waitpid(all[i]->pid, NULL, 0);
@@ -1440,6 +1442,113 @@ static void test_no_auth_on_loopback(void **state)
     resp_free(&r);
 }
 
+/* ---- the audit log ------------------------------------------------------- */
+
+typedef struct audit_seen {
+    size_t n;
+    char kind[8][16], caller[8][16], subject[8][64], context[8][96];
+    size_t n_matches[8];
+} audit_seen;
+
+static int audit_collect(void *ctx, const cordon_audit_record *rec)
+{
+    audit_seen *a = ctx;
+    if (a->n < 8) {
+        snprintf(a->kind[a->n], sizeof a->kind[0], "%s", rec->kind);
+        snprintf(a->caller[a->n], sizeof a->caller[0], "%s", rec->caller);
+        snprintf(a->subject[a->n], sizeof a->subject[0], "%s", rec->subject);
+        snprintf(a->context[a->n], sizeof a->context[0], "%s", rec->context);
+        a->n_matches[a->n] = rec->n_matches;
+    }
+    a->n++;
+    return 0;
+}
+
+static audit_seen audit_read(const char *db)
+{
+    audit_seen a;
+    memset(&a, 0, sizeof a);
+    cordon_store *st = NULL;
+    cordon_error err;
+    assert_int_equal(cordon_store_open(db, &st, &err), 0);
+    assert_int_equal(cordon_audit_scan(st, NULL, audit_collect, &a, &err), 0);
+    cordon_store_close(st);
+    return a;
+}
+
+/* Every screening answer of /search and /match is in the audit log, one
+ * record per query screened, the caller named by its key id; answers
+ * that screened nothing are not. The writer commits in groups (it waits
+ * up to 10 ms for more records), so the records are readable moments
+ * after the answers, while the server runs, and all of them by the time
+ * it has stopped. */
+static void test_audit_log(void **state)
+{
+    const char *db = tmp_path("audit.db");
+    const char *args[] = {"--index", tmp_path("a.cordon"), "--keys", tmp_path("keys"),
+                          "--audit", db, NULL};
+    server_start(&s_audit, args);
+    resp r = get(&s_audit, "/search?q=Kim+Jong+Un", "/search");
+    assert_int_equal(r.status, 200);
+    size_t search_matches = json_array_size(json_object_get(r.json, "matches"));
+    resp_free(&r);
+    r = request(&s_audit, "GET", "/search?q=Kim&type=ship-or-plane", "/search", AUTH_XKEY, NULL,
+                NULL, -1, 0);
+    expect_error(&r, 422, "unprocessable");
+    resp_free(&r);
+    const char two[] =
+        "{\"queries\": {"
+        "\"a\": {\"schema\": \"Person\", \"properties\": {\"name\": [\"Kim Jong Un\"]}},"
+        "\"b\": {\"schema\": \"Vessel\", \"properties\": {\"name\": [\"Graceful\"]}}}}";
+    r = request(&s_audit, "POST", "/match", "/match", AUTH_XKEY, NULL, two, -1, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = get(&s_audit, "/healthz", "/healthz");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+
+    /* readable while the server runs, within moments */
+    double t0 = now_s();
+    audit_seen a = audit_read(db);
+    while (a.n < 3 && now_s() - t0 < 10) {
+        sleep_ms(20);
+        a = audit_read(db);
+    }
+    assert_int_equal(a.n, 3);
+    assert_int_equal(server_stop(&s_audit), 0);
+    char *log = read_all(s_audit.log, NULL);
+    assert_non_null(strstr(log, "cordon serve: audit log: "));
+    assert_non_null(strstr(log, "cordon serve: 3 audit records written\n"));
+    free(log);
+
+    a = audit_read(db);
+    assert_int_equal(a.n, 3);
+    assert_string_equal(a.kind[0], "search");
+    assert_string_equal(a.caller[0], "ops");
+    assert_string_equal(a.subject[0], "Kim Jong Un");
+    assert_string_equal(a.context[0], "{\"endpoint\":\"/search\"}");
+    assert_int_equal(a.n_matches[0], search_matches);
+    for (size_t i = 1; i < 3; i++) {
+        assert_string_equal(a.kind[i], "match");
+        assert_string_equal(a.caller[i], "batch-2");
+    }
+    /* the two /match queries, in either order */
+    int a_first = !strcmp(a.subject[1], "Kim Jong Un");
+    assert_string_equal(a.subject[a_first ? 1 : 2], "Kim Jong Un");
+    assert_string_equal(a.subject[a_first ? 2 : 1], "Graceful");
+    assert_string_equal(a.context[a_first ? 1 : 2], "{\"endpoint\":\"/match\",\"query\":\"a\"}");
+    assert_string_equal(a.context[a_first ? 2 : 1], "{\"endpoint\":\"/match\",\"query\":\"b\"}");
+
+    cordon_store *st = NULL;
+    cordon_error err;
+    cordon_audit_check check;
+    assert_int_equal(cordon_store_open(db, &st, &err), 0);
+    assert_int_equal(cordon_audit_verify(st, &check, &err), 0);
+    assert_int_equal(check.records, 3);
+    assert_int_equal(check.bad_seq, 0);
+    cordon_store_close(st);
+}
+
 static void test_log(void **state)
 {
     char *log = read_all(s_main.log, NULL);
@@ -1548,6 +1657,7 @@ int main(void)
         cmocka_unit_test(test_no_auth_on_loopback),
         cmocka_unit_test(test_page_in_browser),
         cmocka_unit_test(test_openapi_routes),
+        cmocka_unit_test(test_audit_log),
         cmocka_unit_test(test_log),
         cmocka_unit_test(test_openapi_statuses),
     };
