@@ -357,7 +357,9 @@ typedef struct cx_query {
     cx_slot_q slots[CX_MAX_SLOTS];
     size_t n_slots;
     uint32_t *rel_term;           /* row -> term */
-    uint64_t *rel_done;           /* row -> slots already computed */
+    uint64_t *rel_done;           /* row -> slots already related */
+    uint64_t *rel_lazy;           /* row -> slots whose similarity is still an upper
+                                     bound (see cordon__query_resolve) */
     float *rel_sim;
     uint8_t *rel_method;
     size_t n_rel, cap_rel;
@@ -430,6 +432,10 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx,
 void cordon__query_free(cx_query *q);
 /* Row of term t in the query's related terms, or -1. */
 long cordon__query_row(const cx_query *q, uint32_t t);
+/* Replaces the upper bounds a row holds for some slots (terms met only by
+ * a phonetic or loose key) by the similarities themselves. Retrieval
+ * reads the bounds; weights and scores read resolved rows. */
+void cordon__query_resolve(cx_query *q, const cordon_index *idx, size_t r);
 /* Similarity of a query slot with a listed token, as a related row holds
  * it (idx NULL: the listed token is not in an index). */
 float cordon__slot_sim(const cx_slot_q *s, const cx_tokview *l, int *method);
@@ -447,9 +453,9 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, int num_m
                     cx_align *al);
 /* The listed tokens of index name n as the aligner sees them; returns
  * their count (at most 64). */
-size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n, cx_ltok lt[64]);
+size_t cordon__name_ltoks(const cordon_index *idx, cx_query *q, uint32_t n, cx_ltok lt[64]);
 /* Score of index name n against the query (listed tokens from the index). */
-float cordon__score_name(const cordon_index *idx, const cx_query *q, uint32_t n,
+float cordon__score_name(const cordon_index *idx, cx_query *q, uint32_t n,
                          cx_align *al);
 
 /* Relates every term of the index to every slot (no retrieval): the

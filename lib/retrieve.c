@@ -56,7 +56,7 @@ typedef struct scratch {
     size_t tcap;
     /* related-term rows handed back by the last query */
     uint32_t *term, *tab;
-    uint64_t *done;
+    uint64_t *done, *lazy;
     float *sim;
     uint8_t *method;
     size_t cap_rel, sim_cap, tab_cap;
@@ -83,6 +83,7 @@ static void scratch_free(void *p)
     free(s->term);
     free(s->tab);
     free(s->done);
+    free(s->lazy);
     free(s->sim);
     free(s->method);
     free(s->rel);
@@ -173,6 +174,7 @@ static void rows_take(cx_query *q, size_t n_terms)
         return;
     q->rel_term = s->term;
     q->rel_done = s->done;
+    q->rel_lazy = s->lazy;
     q->rel_sim = s->sim;
     q->rel_method = s->method;
     q->rel_tab = s->tab;
@@ -181,6 +183,7 @@ static void rows_take(cx_query *q, size_t n_terms)
     q->rel_tab_cap = s->tab_cap;
     s->term = NULL;
     s->done = NULL;
+    s->lazy = NULL;
     s->sim = NULL;
     s->method = NULL;
     s->tab = NULL;
@@ -192,9 +195,11 @@ static void rows_take(cx_query *q, size_t n_terms)
 static void rows_give(cx_query *q)
 {
     scratch *s = scratch_self();
-    if (s && !s->term && q->rel_term && q->rel_done && q->rel_sim && q->rel_method && q->rel_tab) {
+    if (s && !s->term && q->rel_term && q->rel_done && q->rel_lazy && q->rel_sim && q->rel_method &&
+        q->rel_tab) {
         s->term = q->rel_term;
         s->done = q->rel_done;
+        s->lazy = q->rel_lazy;
         s->sim = q->rel_sim;
         s->method = q->rel_method;
         s->tab = q->rel_tab;
@@ -205,6 +210,7 @@ static void rows_give(cx_query *q)
     }
     free(q->rel_term);
     free(q->rel_done);
+    free(q->rel_lazy);
     free(q->rel_sim);
     free(q->rel_method);
     free(q->rel_tab);
@@ -248,13 +254,16 @@ static int rel_grow(cx_query *q)
 {
     size_t ns = q->n_slots ? q->n_slots : 1;
     size_t cap = q->cap_rel ? q->cap_rel * 2 : 256, c1 = q->cap_rel, c2 = q->cap_rel;
+    size_t c3 = q->cap_rel;
     size_t sc = q->sim_cap, mc = q->sim_cap;
     if (grow((void **)&q->rel_term, &c1, cap, sizeof *q->rel_term) ||
         grow((void **)&q->rel_done, &c2, cap, sizeof *q->rel_done) ||
+        grow((void **)&q->rel_lazy, &c3, cap, sizeof *q->rel_lazy) ||
         grow((void **)&q->rel_sim, &sc, cap * ns, sizeof *q->rel_sim) ||
         grow((void **)&q->rel_method, &mc, cap * ns, 1))
         return CORDON_ENOMEM;
     q->cap_rel = c1 < c2 ? c1 : c2;
+    q->cap_rel = q->cap_rel < c3 ? q->cap_rel : c3;
     q->sim_cap = sc < mc ? sc : mc;
     if (q->term_map)
         return 0; /* rows are found through the direct map */
@@ -287,6 +296,7 @@ static long rel_row(cx_query *q, uint32_t t)
     size_t row = q->n_rel++;
     q->rel_term[row] = t;
     q->rel_done[row] = 0;
+    q->rel_lazy[row] = 0;
     memset(q->rel_sim + row * q->n_slots, 0, q->n_slots * sizeof(float));
     memset(q->rel_method + row * q->n_slots, 0, q->n_slots);
     if (q->term_map) {
@@ -315,7 +325,53 @@ float cordon__slot_sim(const cx_slot_q *s, const cx_tokview *l, int *method)
     return cordon__token_sim(&s->view, l, method);
 }
 
-static int relate(cx_query *q, const cordon_index *idx, size_t s, uint32_t t)
+/* The most a term met only by a phonetic key (PHONETIC: every form and
+ * typo lookup came first, so no exact, romanized or fuzzy relation is
+ * left) or only by a loose key (LOOSE) can score with the slot. */
+static float lazy_bound(const cx_slot_q *sl, int method)
+{
+    const cx_params *p = cordon__params();
+    float loose = p->loose_base + p->loose_jw * 1.0f;
+    if (!sl->view.nonlatin)
+        loose *= p->loose_rev;
+    if (method == CX_SIM_LOOSE)
+        return loose;
+    return p->phon_cap > loose ? p->phon_cap : loose;
+}
+
+void cordon__query_resolve(cx_query *q, const cordon_index *idx, size_t r)
+{
+    uint64_t lz = q->rel_lazy[r];
+    if (!lz)
+        return;
+    q->rel_lazy[r] = 0;
+    uint32_t t = q->rel_term[r];
+    cx_tokview v;
+    int have_view = 0;
+    for (; lz; lz &= lz - 1) {
+        size_t s = (size_t)__builtin_ctzll(lz);
+        float *sim = &q->rel_sim[r * q->n_slots + s];
+        uint8_t *method = &q->rel_method[r * q->n_slots + s];
+        if (*method == CX_SIM_LOOSE) {
+            /* the loose table holds non-Latin terms only for Latin queries */
+            *sim = cordon__loose_sim(&q->slots[s].view, idx->strings + idx->terms[t].text, 1);
+            continue;
+        }
+        if (!have_view) {
+            cordon__term_view(idx, t, &v);
+            have_view = 1;
+        }
+        int m = CX_SIM_NONE;
+        *sim = cordon__slot_sim(&q->slots[s], &v, &m);
+        *method = (uint8_t)m;
+    }
+}
+
+/* Relates term t to slot s. With `lazy` (a method) the similarity is
+ * left for later: the row holds an upper bound, which is all retrieval
+ * needs, and cordon__query_resolve() computes it when a weight or a
+ * candidate's score needs it (most related terms are never read). */
+static int relate(cx_query *q, const cordon_index *idx, size_t s, uint32_t t, int lazy)
 {
     if (t >= idx->meta->n_terms)
         return 0; /* a damaged table value: ignore */
@@ -325,6 +381,12 @@ static int relate(cx_query *q, const cordon_index *idx, size_t s, uint32_t t)
     if (q->rel_done[r] >> s & 1)
         return 0;
     q->rel_done[r] |= 1ull << s;
+    if (lazy) {
+        q->rel_lazy[r] |= 1ull << s;
+        q->rel_sim[(size_t)r * q->n_slots + s] = lazy_bound(&q->slots[s], lazy);
+        q->rel_method[(size_t)r * q->n_slots + s] = (uint8_t)lazy;
+        return 0;
+    }
     cx_tokview v;
     cordon__term_view(idx, t, &v);
     int m = CX_SIM_NONE;
@@ -353,30 +415,30 @@ static int relate_loose(cx_query *q, const cordon_index *idx, size_t s, const cx
         if (q->rel_done[r] >> s & 1)
             continue;
         q->rel_done[r] |= 1ull << s;
-        /* the table holds non-Latin terms only for Latin queries */
-        float sim = cordon__loose_sim(&sl->view, idx->strings + idx->terms[t].text, 1);
-        q->rel_sim[(size_t)r * q->n_slots + s] = sim;
+        q->rel_lazy[r] |= 1ull << s;
+        q->rel_sim[(size_t)r * q->n_slots + s] = lazy_bound(sl, CX_SIM_LOOSE);
         q->rel_method[(size_t)r * q->n_slots + s] = CX_SIM_LOOSE;
     }
     return 0;
 }
 
 static int relate_list(cx_query *q, const cordon_index *idx, size_t s, const uint32_t *v,
-                       uint32_t n)
+                       uint32_t n, int lazy)
 {
     for (uint32_t i = 0; i < n; i++) {
-        int rc = relate(q, idx, s, v[i]);
+        int rc = relate(q, idx, s, v[i], lazy);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-static int relate_values(cx_query *q, const cordon_index *idx, size_t s, const cx_slot *slot)
+static int relate_values(cx_query *q, const cordon_index *idx, size_t s, const cx_slot *slot,
+                         int lazy)
 {
     if (!slot)
         return 0;
-    return relate_list(q, idx, s, cx_slot_values(idx, slot), slot->val_len);
+    return relate_list(q, idx, s, cx_slot_values(idx, slot), slot->val_len, lazy);
 }
 
 static int relate_del(cx_query *q, const cordon_index *idx, size_t s, const char *k, size_t len)
@@ -384,7 +446,7 @@ static int relate_del(cx_query *q, const cordon_index *idx, size_t s, const char
     const uint32_t *v;
     uint32_t n;
     cordon__index_lookup_del(idx, cx_hash(k, len), &v, &n);
-    return relate_list(q, idx, s, v, n);
+    return relate_list(q, idx, s, v, n, 0);
 }
 
 static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
@@ -396,7 +458,7 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
         const char *form = sl->view.forms[f];
         size_t fl = strlen(form);
         rc = relate_values(q, idx, s,
-                           cordon__index_lookup(idx, idx->tab_form, m->tab_form_cap, form, fl));
+                           cordon__index_lookup(idx, idx->tab_form, m->tab_form_cap, form, fl), 0);
         if (rc || f >= 4 || fl < 3 || fl > 120 || sl->view.nofuzzy)
             continue;
         for (const char *c = form; *c; c++)
@@ -418,9 +480,12 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
     for (size_t p = 0; p < sl->view.n_phon && !rc; p++) {
         const char *key = sl->view.phon[p];
         size_t kl = strlen(key);
+        /* after every form and typo lookup: a term met only by its
+         * sound scores at most the phonetic cap, and is resolved later */
         if (kl >= 2)
             rc = relate_values(q, idx, s,
-                               cordon__index_lookup(idx, idx->tab_phon, m->tab_phon_cap, key, kl));
+                               cordon__index_lookup(idx, idx->tab_phon, m->tab_phon_cap, key, kl),
+                               CX_SIM_PHONETIC);
     }
     for (size_t p = 0; p < sl->view.n_loose && !rc; p++) {
         const char *key = sl->view.loose[p];
@@ -438,7 +503,7 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
     if (!rc && sl->n == 1 && sl->view.text[1]) {
         char ini[2] = {sl->view.text[0], 0};
         rc = relate_values(q, idx, s,
-                           cordon__index_lookup(idx, idx->tab_form, m->tab_form_cap, ini, 1));
+                           cordon__index_lookup(idx, idx->tab_form, m->tab_form_cap, ini, 1), 0);
     }
     return rc;
 }
@@ -568,10 +633,26 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_anal
     for (size_t i = 0; i < q->n_tok; i++) {
         float idf = 1.0f;
         if (idx) {
-            float best = 0.0f;
+            /* Terms met only by sound count once resolved, and only when
+             * their bound reaches what the others give. */
+            float best = 0.0f, bound = 0.0f;
+            for (size_t r = 0; r < q->n_rel; r++)
+                if (q->rel_lazy[r] >> i & 1) {
+                    float b = q->rel_sim[r * q->n_slots + i];
+                    bound = b > bound ? b : bound;
+                } else if (q->rel_method[r * q->n_slots + i] != CX_SIM_INITIAL &&
+                           !(idx->terms[q->rel_term[r]].flags & CX_TERM_PAIR)) {
+                    float sim = q->rel_sim[r * q->n_slots + i];
+                    best = sim > best ? sim : best;
+                }
+            if (bound > 0.0f && bound >= best)
+                for (size_t r = 0; r < q->n_rel; r++)
+                    if (q->rel_lazy[r] >> i & 1)
+                        cordon__query_resolve(q, idx, r);
+            best = 0.0f;
             for (size_t r = 0; r < q->n_rel; r++) {
                 float sim = q->rel_sim[r * q->n_slots + i];
-                if (sim <= 0.0f || sim < best ||
+                if (sim <= 0.0f || sim < best || (q->rel_lazy[r] >> i & 1) ||
                     q->rel_method[r * q->n_slots + i] == CX_SIM_INITIAL)
                     continue;
                 const cx_term *t = &idx->terms[q->rel_term[r]];
@@ -595,7 +676,7 @@ int cordon__query_relate_exhaustive(cx_query *q, const cordon_index *idx)
         for (size_t s = 0; s < q->n_slots; s++) {
             if (!q->slots[s].retrievable)
                 continue;
-            int rc = relate(q, idx, s, t);
+            int rc = relate(q, idx, s, t, 0);
             if (rc)
                 return rc;
         }

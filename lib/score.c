@@ -437,7 +437,7 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, int num_m
     return score > 0.0f ? score : 0.0f;
 }
 
-size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n, cx_ltok lt[64])
+size_t cordon__name_ltoks(const cordon_index *idx, cx_query *q, uint32_t n, cx_ltok lt[64])
 {
     const cx_name *nm = &idx->names[n];
     size_t nl = nm->n_tokens > 64 ? 64 : nm->n_tokens;
@@ -445,6 +445,8 @@ size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n
     for (size_t j = 0; j < nl; j++) {
         const cx_ntoken *t = &idx->ntokens[nm->tokens + j];
         long r = cordon__query_row(q, t->term);
+        if (r >= 0)
+            cordon__query_resolve(q, idx, (size_t)r);
         lt[j].text = idx->strings + idx->terms[t->term].text;
         lt[j].weight = t->weight;
         lt[j].role = t->role;
@@ -453,6 +455,8 @@ size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n
         lt[j].method = r >= 0 ? q->rel_method + (size_t)r * ns : NULL;
         long p = t->pair_term != CX_NONE && j + t->pair_n <= nl ? cordon__query_row(q, t->pair_term)
                                                                  : -1;
+        if (p >= 0)
+            cordon__query_resolve(q, idx, (size_t)p);
         lt[j].pair_n = t->pair_n;
         lt[j].pair_sim = p >= 0 ? q->rel_sim + (size_t)p * ns : NULL;
         lt[j].pair_method = p >= 0 ? q->rel_method + (size_t)p * ns : NULL;
@@ -460,7 +464,7 @@ size_t cordon__name_ltoks(const cordon_index *idx, const cx_query *q, uint32_t n
     return nl;
 }
 
-float cordon__score_name(const cordon_index *idx, const cx_query *q, uint32_t n, cx_align *al)
+float cordon__score_name(const cordon_index *idx, cx_query *q, uint32_t n, cx_align *al)
 {
     cx_ltok lt[64];
     size_t nl = cordon__name_ltoks(idx, q, n, lt);
