@@ -171,6 +171,10 @@ enum {
 static struct { const char *w; unsigned flags; } wt[WT_SIZE];
 static pthread_once_t wt_once = PTHREAD_ONCE_INIT;
 
+#define N_LEGAL (sizeof legal_forms / sizeof legal_forms[0])
+static char firsts[N_LEGAL][48];
+static size_t first_len[N_LEGAL];
+
 static size_t wt_slot(const char *w, size_t len)
 {
     uint64_t h = cordon__hash(w, len);
@@ -201,11 +205,11 @@ static void wt_build(void)
     wt_add(generic_words, W_GENERIC);
     wt_add(turkic_patronymics, W_TURKIC);
     /* first words of legal-form phrases; the strings are static */
-    static char firsts[sizeof legal_forms / sizeof legal_forms[0]][48];
-    for (size_t j = 0; j < sizeof legal_forms / sizeof legal_forms[0]; j++) {
+    for (size_t j = 0; j < N_LEGAL; j++) {
         size_t n = strcspn(legal_forms[j].phrase, " ");
         memcpy(firsts[j], legal_forms[j].phrase, n);
         firsts[j][n] = '\0';
+        first_len[j] = n;
         size_t i = wt_slot(firsts[j], n);
         if (!wt[i].w)
             wt[i].w = firsts[j];
@@ -410,6 +414,59 @@ static int split_arabic_article(cordon__toks *t)
     return 0;
 }
 
+/* Is `w` the legal-form word `p` written with one slip: a letter changed,
+ * added or dropped, or two neighbours swapped ("CORPROATION",
+ * "LIABLIITY", "JOINT-TSOCK")? Customer files are full of these, and a
+ * misspelt "corporation" would otherwise count as a rare name word that
+ * nothing matches. Only words of five letters or more qualify, and a
+ * five-letter word only by a swap, so that real words ("stick") stay
+ * what they are. */
+static int legal_slip(const char *w, size_t wl, const char *p, size_t pl)
+{
+    if (pl < 5 || wl + 1 < pl || wl > pl + 1)
+        return 0;
+    size_t i = 0;
+    while (i < wl && i < pl && w[i] == p[i])
+        i++;
+    if (wl == pl) {
+        if (i == wl)
+            return 0; /* equal: not a slip */
+        if (i + 1 < wl && w[i] == p[i + 1] && w[i + 1] == p[i] &&
+            memcmp(w + i + 2, p + i + 2, wl - i - 2) == 0)
+            return 1; /* swap */
+        return pl >= 6 && memcmp(w + i + 1, p + i + 1, wl - i - 1) == 0; /* change */
+    }
+    if (pl < 6)
+        return 0;
+    if (wl > pl) /* a letter added */
+        return memcmp(w + i + 1, p + i, pl - i) == 0;
+    return memcmp(w + i, p + i + 1, wl - i) == 0; /* a letter dropped */
+}
+
+/* Does the written word `w` stand for the phrase word at p (up to a space
+ * or the end)? Sets *len to the phrase word's length. */
+static int legal_word(const char *w, size_t wl, const char *p, size_t *len)
+{
+    size_t pl = strcspn(p, " ");
+    *len = pl;
+    return (wl == pl && memcmp(w, p, wl) == 0) || legal_slip(w, wl, p, pl);
+}
+
+/* Could a legal-form phrase start at this word, spelt right or with a
+ * slip? */
+static int legal_start(const char *w)
+{
+    if (word_flags(w) & W_LEGAL_START) /* also builds firsts[] */
+        return 1;
+    size_t wl = strlen(w);
+    if (wl < 5)
+        return 0;
+    for (size_t j = 0; j < N_LEGAL; j++)
+        if (legal_slip(w, wl, firsts[j], first_len[j]))
+            return 1;
+    return 0;
+}
+
 /* Marks and merges legal forms; returns how many were found. */
 static size_t find_legal_forms(cordon__toks *t, cordon_schema hint)
 {
@@ -419,7 +476,7 @@ static size_t find_legal_forms(cordon__toks *t, cordon_schema hint)
             found++;
             continue;
         }
-        if (!(word_flags(txt(&t->v[i])) & W_LEGAL_START)) {
+        if (!legal_start(txt(&t->v[i]))) {
             if (acronym(t, i))
                 found++;
             continue;
@@ -429,11 +486,10 @@ static size_t find_legal_forms(cordon__toks *t, cordon_schema hint)
             size_t k = i, pos = 0, plen = strlen(p);
             while (k < t->n && pos < plen) {
                 const char *w = txt(&t->v[k]);
-                size_t wl = strlen(w);
-                if (wl == 0 || pos + wl > plen || memcmp(p + pos, w, wl) != 0 ||
-                    (p[pos + wl] != ' ' && p[pos + wl] != '\0'))
+                size_t wl = strlen(w), pw;
+                if (wl == 0 || !legal_word(w, wl, p + pos, &pw))
                     break;
-                pos += wl;
+                pos += pw;
                 if (p[pos] == ' ')
                     pos++;
                 k++;
