@@ -203,6 +203,34 @@ static void ascii_of(uint32_t c, char *plain, size_t *np, char *exp, size_t *ne,
         }
 }
 
+/* Names from Arabic, Persian and Russian reach the lists through French
+ * as well as English: Djazairi, Abou, Moussa, Oussama are Jazairi, Abu,
+ * Musa, Usama. The English reading is one more form ("dj" -> "j",
+ * "ou" -> "u"). */
+static void french_reading(const char *w, size_t n, cordon__forms *f)
+{
+    char out[CORDON__MAX_FORM_LEN + 1];
+    size_t k = 0;
+    int changed = 0;
+    for (size_t i = 0; i < n && k < CORDON__MAX_FORM_LEN; i++) {
+        char c = (char)(w[i] | 32);
+        char d = i + 1 < n ? (char)(w[i + 1] | 32) : '\0';
+        if (c == 'd' && d == 'j') {
+            out[k++] = 'j';
+            i++;
+            changed = 1;
+        } else if (c == 'o' && d == 'u') {
+            out[k++] = 'u';
+            i++;
+            changed = 1;
+        } else {
+            out[k++] = w[i];
+        }
+    }
+    if (changed)
+        cordon__forms_add(f, out, k);
+}
+
 static void latin_forms(const char *s, size_t len, cordon__forms *f)
 {
     char plain[CORDON__MAX_FORM_LEN + 1], exp[CORDON__MAX_FORM_LEN + 1];
@@ -226,6 +254,7 @@ static void latin_forms(const char *s, size_t len, cordon__forms *f)
     cordon__forms_add(f, plain, np);
     if (expanded)
         cordon__forms_add(f, exp, ne);
+    french_reading(plain, np, f);
 }
 
 /* Latin text produced by a transform may still carry accents. */

@@ -84,7 +84,7 @@ static void test_cases(void **state)
         cordon_name_analysis_free(b);
     }
     fclose(f);
-    assert_int_equal(n, 126);
+    assert_int_equal(n, 128);
     assert_int_equal(by_level[CORDON__MEET_NONE], 11);
     assert_int_equal(bad, 0);
 }
