@@ -218,6 +218,20 @@ static void rows_give(cx_query *q)
 
 /* ---- related terms ------------------------------------------------------- */
 
+/* Related terms are scattered over the index: their map entries and
+ * records are fetched a few iterations ahead, so that the misses overlap. */
+#define AHEAD 8
+
+static inline void prefetch_term(const cx_query *q, const cordon_index *idx, uint32_t t, int record)
+{
+    if (t >= idx->meta->n_terms)
+        return;
+    if (q->term_map)
+        __builtin_prefetch(&q->term_map[t]);
+    if (record)
+        __builtin_prefetch(&idx->terms[t]);
+}
+
 long cordon__query_row(const cx_query *q, uint32_t t)
 {
     if (q->term_map)
@@ -406,6 +420,8 @@ static int relate_loose(cx_query *q, const cordon_index *idx, size_t s, const cx
     const uint32_t *v = cx_slot_values(idx, slot);
     const cx_slot_q *sl = &q->slots[s];
     for (uint32_t i = 0; i < slot->val_len; i++) {
+        if (i + AHEAD < slot->val_len)
+            prefetch_term(q, idx, v[i + AHEAD], 0);
         uint32_t t = v[i];
         if (t >= idx->meta->n_terms)
             continue;
@@ -426,6 +442,8 @@ static int relate_list(cx_query *q, const cordon_index *idx, size_t s, const uin
                        uint32_t n, int lazy)
 {
     for (uint32_t i = 0; i < n; i++) {
+        if (i + AHEAD < n)
+            prefetch_term(q, idx, v[i + AHEAD], !lazy);
         int rc = relate(q, idx, s, v[i], lazy);
         if (rc)
             return rc;
@@ -645,10 +663,27 @@ int cordon__query_prepare(cx_query *q, const cordon_index *idx, cordon_name_anal
                     float sim = q->rel_sim[r * q->n_slots + i];
                     best = sim > best ? sim : best;
                 }
-            if (bound > 0.0f && bound >= best)
-                for (size_t r = 0; r < q->n_rel; r++)
-                    if (q->rel_lazy[r] >> i & 1)
-                        cordon__query_resolve(q, idx, r);
+            if (bound > 0.0f && bound >= best) {
+                /* rows to resolve, their records and texts fetched ahead */
+                uint32_t ring[2 * AHEAD];
+                size_t head = 0, tail = 0;
+                for (size_t r = 0;; r++) {
+                    if (r < q->n_rel && (q->rel_lazy[r] >> i & 1)) {
+                        const cx_term *t = &idx->terms[q->rel_term[r]];
+                        __builtin_prefetch(t);
+                        ring[head++ % (2 * AHEAD)] = (uint32_t)r;
+                    }
+                    if (head - tail == AHEAD || (r >= q->n_rel && head > tail)) {
+                        uint32_t rr = ring[tail++ % (2 * AHEAD)];
+                        if (head > tail)
+                            __builtin_prefetch(idx->strings +
+                                               idx->terms[q->rel_term[ring[tail % (2 * AHEAD)]]].text);
+                        cordon__query_resolve(q, idx, rr);
+                    }
+                    if (r >= q->n_rel && head == tail)
+                        break;
+                }
+            }
             best = 0.0f;
             for (size_t r = 0; r < q->n_rel; r++) {
                 float sim = q->rel_sim[r * q->n_slots + i];
@@ -730,6 +765,8 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor,
         float best[CX_MAX_QTOK];
         for (size_t r = 0; r < nr; r++) {
             const float *row = q->rel_sim + r * ns;
+            if (r + AHEAD < nr)
+                __builtin_prefetch(&idx->terms[q->rel_term[r + AHEAD]]);
             memset(best, 0, nt * sizeof *best);
             for (size_t sidx = 0; sidx < ns; sidx++) {
                 float v = row[sidx];
@@ -801,16 +838,21 @@ long cordon__retrieve(const cordon_index *idx, const cx_query *q, float floor,
         }
     bool pruning = w_ne < limit;
     if (pruning) {
-        /* most expensive first, while the bound stays below the floor */
+        /* Most expensive first, while the bound stays below the floor. A
+         * token adds at most its best similarity x its weight (a word
+         * with a typo meets nothing at 1.0). */
+        float top[CX_MAX_QTOK];
+        for (size_t i = 0; i < nt; i++)
+            top[i] = start[i] < start[i + 1] ? rel[start[i]].sim * q->w[i] : 0.0f;
         for (;;) {
             size_t pick = nt;
             for (size_t i = 0; i < nt; i++)
                 if (!(ne_mask >> i & 1) && (pick == nt || cost[i] > cost[pick]))
                     pick = i;
-            if (pick == nt || w_ne + q->w[pick] >= limit)
+            if (pick == nt || w_ne + top[pick] >= limit)
                 break;
             ne_mask |= 1ull << pick;
-            w_ne += q->w[pick];
+            w_ne += top[pick];
         }
     } else {
         /* The unretrievable tokens (initials) alone could carry a name

@@ -478,6 +478,10 @@ static int screen_names(ctx *c, hits *h)
     c->n_scored += (size_t)n;
     for (long k = 0; k < n && !rc; k++) {
         uint32_t nm = cand[k];
+        if (k + 4 < n) /* the names to score are scattered: fetch ahead */
+            __builtin_prefetch(&idx->ntokens[idx->names[cand[k + 4]].tokens]);
+        if (k + 8 < n)
+            __builtin_prefetch(&idx->names[cand[k + 8]]);
         if (nm == c->ext.exclude_name)
             continue;
         const cx_name *name = &idx->names[nm];
