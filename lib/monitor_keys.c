@@ -114,14 +114,15 @@ static bool has_digit(const char *s)
     return false;
 }
 
-/* The keys relate_all() looks up for a slot. */
+/* The keys relate_all() looks up for a slot. A slot over several tokens
+ * (nofuzzy) has no deletion keys. */
 static void slot_keys(const cx_slot_q *sl, key_fn fn, void *ctx)
 {
     for (size_t f = 0; f < sl->view.n_forms; f++) {
         const char *form = sl->view.forms[f];
         size_t fl = strlen(form);
         fn(ctx, finish(NS_FORM, poly(form, fl), fl));
-        if (f < 4 && fl >= 3 && fl <= 120 && !has_digit(form))
+        if (f < 4 && fl >= 3 && fl <= 120 && !sl->view.nofuzzy && !has_digit(form))
             del_keys(form, fl, fn, ctx);
     }
     for (size_t p = 0; p < sl->view.n_phon; p++)
@@ -319,6 +320,9 @@ static int next_entry(const unsigned char *p, size_t len, size_t *i, dslot *d, c
     d->fp = fmix(poly((const char *)p + view_start, *i - view_start) + (*i - view_start));
     v->text = v->forms[0];
     v->nonlatin = (d->flags & SLOT_NONLATIN) != 0;
+    /* as cordon__query_prepare: slots over several tokens (joined, or
+     * a pair) meet by their forms only */
+    v->nofuzzy = d->q.n > 1;
     d->q.initial = (d->flags & SLOT_INITIAL) != 0;
     /* a token over 255 bytes was kept empty: no table has it */
     d->q.retrievable = (d->flags & SLOT_RETRIEVABLE) != 0 && v->text[0];
@@ -369,6 +373,27 @@ typedef struct kt {
 
 #define CNAME_CODES 8
 
+/* What a query initial meets in a listed token, by the token's `letter`
+ * (see cordon__changeset_add_entity): its first letter (a word, at
+ * sim_initial), an upper-case letter (a listed initial, fully), or a
+ * numeral's code (a Roman numeral's value, fully: score.c's
+ * CX_SIM_NUMERAL; other numerals are '0', which no initial meets). */
+enum { NUMERAL_I = 1, NUMERAL_V = 5, NUMERAL_X = 10 };
+
+static float initial_sim(char l, char initial, float sim_initial)
+{
+    if (l == initial)
+        return sim_initial;
+    if (l >= 'A' && l <= 'Z')
+        return l - 'A' + 'a' == initial ? 1.0f : 0.0f;
+    if (l == NUMERAL_I || l == NUMERAL_V || l == NUMERAL_X)
+        return (l == NUMERAL_I && initial == 'i') || (l == NUMERAL_V && initial == 'v') ||
+                       (l == NUMERAL_X && initial == 'x')
+                   ? 1.0f
+                   : 0.0f;
+    return 0.0f;
+}
+
 /* A name of a changed entity, as cordon__name_ltoks sees it, with what
  * screen.c's adjust() looks at besides the name. */
 typedef struct cname {
@@ -390,18 +415,21 @@ typedef struct occ {
     uint8_t pos, span;
 } occ;
 
-/* A Bloom filter of 2^20 bits (128 KB, in cache) with two bits per key,
- * taken from two parts of its (well mixed) hash: with the few thousand
- * keys of a typical update, an absent key passes both bits about once in
- * ten thousand probes, so most customers are done without a map probe. */
-#define BLOOM_BITS (1u << 20)
-#define BLOOM_BIT1(k) ((k) >> 44)
-#define BLOOM_BIT2(k) (((k) >> 20) & (BLOOM_BITS - 1))
+/* A blocked Bloom filter: one 64-bit word per key (its high bits pick
+ * the word), two bits in it (from its low bits), and at least as many
+ * words as keys. An absent key passes about once in a thousand probes,
+ * so most customers are done without a map probe; and one word per
+ * probe, in a filter of 32 KB for the few thousand keys of a typical
+ * update, stays in the first-level cache. */
+typedef struct bloom {
+    uint64_t *w;
+    unsigned shift; /* 64 - log2(words) */
+} key_filter;
 
-static inline bool bloom_has(const uint64_t *bloom, uint64_t k)
+static inline bool bloom_has(const key_filter *b, uint64_t k)
 {
-    uint64_t a = BLOOM_BIT1(k), b = BLOOM_BIT2(k);
-    return (bloom[a >> 6] >> (a & 63) & 1) && (bloom[b >> 6] >> (b & 63) & 1);
+    uint64_t m = (1ull << (k & 63)) | (1ull << ((k >> 6) & 63));
+    return (b->w[k >> b->shift] & m) == m;
 }
 
 typedef struct rel {
@@ -423,7 +451,7 @@ struct cordon__changeset_impl {
     size_t n_occs, cap_occs;
     uint32_t *occ_start;  /* per index term: first occurrence (CSR), when built */
     uint32_t epoch;
-    uint64_t bloom[BLOOM_BITS / 64]; /* two bits per key (bloom_has) */
+    key_filter bloom;     /* of every key (bloom_has) */
     bool initials_matter; /* see quick_pass */
 };
 
@@ -451,14 +479,8 @@ typedef struct slotc {
     float sim[SLOTC_RELS];
 } slotc;
 
-/* Slot views that met nothing (most of them), by fingerprint with its
- * low bit set when the view's first letter met a listed initial: a
- * table small enough to stay in cache. */
-#define NEG_BITS 14
-
 struct cordon__check {
     dslot d;
-    uint64_t neg[1u << NEG_BITS];
     simc cache[1u << SIMC_BITS];
     slotc slots[1u << SLOTC_BITS];
     /* the changed terms related to a slot, with the query tokens the slot
@@ -468,6 +490,7 @@ struct cordon__check {
     float *tokmax;   /* per changed name, CX_MAX_QTOK query tokens */
     float *best;     /* per token of every changed name */
     uint32_t *stamp; /* per changed name: the check that last touched it */
+    uint32_t *touched; /* the changed names this check touched */
     size_t cap_names, cap_tok;
     uint32_t epoch;
 };
@@ -600,6 +623,7 @@ void cordon__check_free(cordon__check *ck)
     free(ck->tokmax);
     free(ck->best);
     free(ck->stamp);
+    free(ck->touched);
     free(ck);
 }
 
@@ -613,6 +637,7 @@ void cordon__changeset_free(cordon__changeset *cs)
         free(m->letter);
         free(m->occs);
         free(m->occ_start);
+        free(m->bloom.w);
         free(m);
     }
     free(cs->slots);
@@ -689,6 +714,12 @@ int cordon__changeset_add_entity(cordon__changeset *cs, size_t entity)
             char l = text[0];
             if (l >= 'a' && l <= 'z' && !text[1])
                 l = (char)(l - 'a' + 'A');
+            /* a numeral that a query initial reads as Roman (score.c:
+             * "ARGO I" against ARGO 1) */
+            if (tk[i].role == CORDON_ROLE_NUMBER)
+                l = !strcmp(text, "1") ? NUMERAL_I : !strcmp(text, "5") ? NUMERAL_V
+                    : !strcmp(text, "10")                            ? NUMERAL_X
+                                                                     : '0';
             m->letter[m->n_tok + i] = l;
         }
         m->n_tok += nl;
@@ -777,11 +808,17 @@ static int build(cordon__changeset *cs)
         if (w1 > 0.0f && sli * w1 >= fq_min * cn->L)
             m->initials_matter = true;
     }
-    memset(m->bloom, 0, sizeof m->bloom);
+    unsigned lg = 6; /* at least 64 words */
+    while (lg < 26 && ((size_t)1 << lg) < keys)
+        lg++;
+    free(m->bloom.w);
+    m->bloom.w = calloc((size_t)1 << lg, sizeof *m->bloom.w);
+    if (!m->bloom.w)
+        return CORDON_ENOMEM;
+    m->bloom.shift = 64 - lg;
     for (size_t i = 0; i < n; i++) {
-        uint64_t a = BLOOM_BIT1(v[i].key), b = BLOOM_BIT2(v[i].key);
-        m->bloom[a >> 6] |= 1ull << (a & 63);
-        m->bloom[b >> 6] |= 1ull << (b & 63);
+        uint64_t k = v[i].key;
+        m->bloom.w[k >> m->bloom.shift] |= (1ull << (k & 63)) | (1ull << ((k >> 6) & 63));
     }
     /* occurrences by term (counting sort into CSR offsets) */
     size_t nt = cs->idx->meta->n_terms;
@@ -866,8 +903,7 @@ static void probe_key(void *ctx, uint64_t k)
     if (p->ident || p->failed)
         return;
     /* most keys are not there: one bit says so without probing the map */
-    const uint64_t *bloom = p->cs->impl->bloom;
-    if (!bloom_has(bloom, k))
+    if (!bloom_has(&p->cs->impl->bloom, k))
         return;
     long i = find_key(p->cs, k);
     if (i < 0)
@@ -1055,10 +1091,7 @@ static double query_coverage(const cordon__changeset *cs, const cordon__check *c
     const float sim_initial = cordon__params()->sim_initial;
     for (size_t qi = 0; qi < n_initials; qi++)
         for (size_t k = 0; k < cn->n; k++) {
-            char l = m->letter[cn->first + k];
-            float si = l == initials[qi] ? sim_initial
-                       : l >= 'A' && l <= 'Z' && l - 'A' + 'a' == initials[qi] ? 1.0f
-                                                                              : 0.0f;
+            float si = initial_sim(m->letter[cn->first + k], initials[qi], sim_initial);
             if (initial_at[qi] < CX_MAX_QTOK && si > sim[initial_at[qi]])
                 sim[initial_at[qi]] = si;
         }
@@ -1074,7 +1107,7 @@ static double query_coverage(const cordon__changeset *cs, const cordon__check *c
 
 /* Key bits for the fast path. */
 typedef struct bits {
-    const uint64_t *bloom;
+    const key_filter *bloom;
     bool hit;
 } bits;
 
@@ -1088,7 +1121,7 @@ static void bit_test(void *ctx, uint64_t k)
  * signature's bytes: into *strong for the keys of its forms, deletions,
  * phonetic and loose keys, into *init for its first letter (which meets
  * only listed initials). */
-static void slot_bits(const uint64_t *bloom, const unsigned char *p, size_t width, unsigned flags,
+static void slot_bits(const key_filter *bloom, const unsigned char *p, size_t width, unsigned flags,
                       const size_t *str_at, const uint8_t *str_len, const uint8_t count[3],
                       bool *strong, bool *init)
 {
@@ -1105,7 +1138,7 @@ static void slot_bits(const uint64_t *bloom, const unsigned char *p, size_t widt
                 bool digit = false;
                 for (size_t j = 0; j < n && !digit; j++)
                     digit = str[j] >= '0' && str[j] <= '9';
-                if (c < 4 && n >= 3 && n <= 120 && !digit)
+                if (width == 1 && c < 4 && n >= 3 && n <= 120 && !digit)
                     del_keys(str, n, bit_test, &b);
             } else if (n >= 2) {
                 int ns = list == 1 ? NS_PHON : (flags & SLOT_NONLATIN) ? NS_LOOSE : NS_LOOSE_NL;
@@ -1160,6 +1193,27 @@ static int slot_relations(const cordon__changeset *cs, cordon__check *ck, probe 
     return 0;
 }
 
+/* The relations of a slot none of whose keys but its first letter's
+ * passed the filter (so no other key is in the map): that key alone. */
+static int slot_initial(cordon__check *ck, probe *pr, const unsigned char *p, size_t len,
+                        size_t at)
+{
+    dslot *d = &ck->d;
+    char ident[256];
+    size_t i = at;
+    int tag = next_entry(p, len, &i, d, ident);
+    if (tag != 'S')
+        return tag < 0 ? tag : CORDON_ECORRUPT;
+    const cx_slot_q *sl = &d->q;
+    if (!sl->retrievable || sl->n != 1 || !sl->view.text[0] || !sl->view.text[1])
+        return 0;
+    pr->slot = sl;
+    pr->fp = d->fp;
+    pr->n_seen = 0;
+    probe_key(pr, finish(NS_FORM, poly(sl->view.text, 1), 1));
+    return pr->failed ? CORDON_ENOMEM : 0;
+}
+
 #define DEFER_MAX 64
 
 int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, const void *sig,
@@ -1181,7 +1235,14 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
     size_t n_initials = 0;
     size_t deferred[DEFER_MAX]; /* slots met by their first letter only */
     size_t n_deferred = 0;
-    probe pr = {.cs = cs, .ck = ck};
+    size_t qn = 0; /* query tokens: [0, qn) */
+    probe pr; /* not zeroed whole: its `seen` is read up to n_seen only */
+    pr.cs = cs;
+    pr.ck = ck;
+    pr.slot = NULL;
+    pr.ident = pr.failed = false;
+    pr.n_seen = 0;
+    pr.fp = 0;
     size_t i = 1;
     while (i < len) {
         size_t at = i;
@@ -1205,7 +1266,7 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
                 return CORDON_ECORRUPT;
             uint64_t k = finish(NS_IDENT, poly((const char *)p + i, n), n);
             i += n;
-            if (bloom_has(m->bloom, k)) {
+            if (bloom_has(&m->bloom, k)) {
                 pr.slot = NULL;
                 probe_key(&pr, k);
                 if (pr.ident)
@@ -1222,6 +1283,8 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             return CORDON_ECORRUPT;
         size_t view_start = i + 1;
         i += 5;
+        if (first + width > qn)
+            qn = first + width;
         size_t str_at[16];
         uint8_t str_len[16], count[3];
         static const size_t max[3] = {8, 4, 4};
@@ -1250,16 +1313,18 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         /* a token over 255 bytes was kept empty: no table has it */
         if (!(flags & SLOT_RETRIEVABLE) || str_len[0] == 0)
             continue;
-        uint64_t fp = fmix(poly((const char *)p + view_start, i - view_start) + (i - view_start));
-        uint64_t ng = ck->neg[fp >> (64 - NEG_BITS)];
-        if (ng && (ng | 1) == (fp | 1)) { /* ng 0: an empty entry */
-            if (ng & 1) {
+        bool strong, init;
+        slot_bits(&m->bloom, p, width, flags, str_at, str_len, count, &strong, &init);
+        if (!strong) {
+            if (init) {
                 if (n_deferred == DEFER_MAX)
                     return 1; /* cannot happen (one-token slots): be safe */
                 deferred[n_deferred++] = at;
             }
             continue;
         }
+        /* a key passed: what this view met may be known already */
+        uint64_t fp = fmix(poly((const char *)p + view_start, i - view_start) + (i - view_start));
         const slotc *e = slot_cached(ck, fp);
         if (e) {
             for (size_t r = 0; r < e->n_rel; r++) {
@@ -1271,20 +1336,9 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             }
             continue;
         }
-        bool strong, init;
-        slot_bits(m->bloom, p, width, flags, str_at, str_len, count, &strong, &init);
-        if (strong) {
-            int rc = slot_relations(cs, ck, &pr, p, len, at, true);
-            if (rc)
-                return rc;
-        } else {
-            ck->neg[fp >> (64 - NEG_BITS)] = (fp & ~(uint64_t)1) | (init ? 1 : 0);
-            if (init) {
-                if (n_deferred == DEFER_MAX)
-                    return 1;
-                deferred[n_deferred++] = at;
-            }
-        }
+        int rc = slot_relations(cs, ck, &pr, p, len, at, true);
+        if (rc)
+            return rc;
     }
     /* A slot's first letter only meets a listed initial (a one-letter
      * token), at sim_listed_initial. Those meetings add to every name the
@@ -1296,7 +1350,7 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
      * the threshold so (initials_matter), they can be skipped. */
     if (n_deferred && (ck->n_rel || n_initials || m->initials_matter))
         for (size_t k = 0; k < n_deferred; k++) {
-            int rc = slot_relations(cs, ck, &pr, p, len, deferred[k], false);
+            int rc = slot_initial(ck, &pr, p, len, deferred[k]);
             if (rc)
                 return rc;
         }
@@ -1320,9 +1374,12 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         if (be)
             ck->best = be;
         uint32_t *st = be ? realloc(ck->stamp, (nn ? nn : 1) * sizeof *st) : NULL;
-        if (!st)
+        if (st)
+            ck->stamp = st;
+        uint32_t *to = st ? realloc(ck->touched, (nn ? nn : 1) * sizeof *to) : NULL;
+        if (!to)
             return CORDON_ENOMEM;
-        ck->stamp = st;
+        ck->touched = to;
         memset(ck->stamp, 0, (nn ? nn : 1) * sizeof *st);
         ck->cap_names = nn;
         ck->cap_tok = nt;
@@ -1333,6 +1390,7 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         ck->epoch = 1;
     }
     const float sim_initial = cordon__params()->sim_initial;
+    size_t n_touched = 0;
     for (size_t r = 0; r < ck->n_rel; r++) {
         const rel *rl = &ck->rels[r];
         for (uint32_t o = m->occ_start[rl->term]; o < m->occ_start[rl->term + 1]; o++) {
@@ -1342,20 +1400,17 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             float *best = ck->best + cn->first;
             if (ck->stamp[x->name] != ck->epoch) {
                 ck->stamp[x->name] = ck->epoch;
+                ck->touched[n_touched++] = x->name;
                 memset(best, 0, cn->n * sizeof *best);
-                memset(tm, 0, CX_MAX_QTOK * sizeof *tm);
+                memset(tm, 0, qn * sizeof *tm);
                 /* a query initial aligns any token with its first letter
                  * (score.c: a listed initial fully, a word at
-                 * sim_initial) */
+                 * sim_initial, a Roman numeral's value fully) */
                 for (size_t k = 0; initial && k < cn->n; k++) {
                     char l = m->letter[cn->first + k];
                     float w = m->weight[cn->first + k];
                     for (size_t qi = 0; qi < n_initials; qi++) {
-                        float si = 0.0f;
-                        if (l == initials[qi])
-                            si = sim_initial;
-                        else if (l >= 'A' && l <= 'Z' && l - 'A' + 'a' == initials[qi])
-                            si = 1.0f;
+                        float si = initial_sim(l, initials[qi], sim_initial);
                         if (si > best[k])
                             best[k] = si;
                         if (si * w > tm[initial_at[qi]])
@@ -1376,38 +1431,35 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         }
     }
     const double a = cordon__params()->alpha;
-    for (size_t r = 0; r < ck->n_rel; r++) {
-        const rel *rl = &ck->rels[r];
-        for (uint32_t o = m->occ_start[rl->term]; o < m->occ_start[rl->term + 1]; o++) {
-            uint32_t c = m->occs[o].name;
-            const cname *cn = &m->names[c];
-            const float *tm = ck->tokmax + (size_t)c * CX_MAX_QTOK;
-            const float *best = ck->best + cn->first;
-            float by_listed = 0.0f, by_query = 0.0f;
-            for (size_t k = 0; k < cn->n; k++)
-                by_listed += m->weight[cn->first + k] * best[k];
-            for (size_t qt = 0; qt < CX_MAX_QTOK; qt++)
-                by_query += tm[qt];
-            float ml = by_listed < by_query ? by_listed : by_query;
-            double floor = cs->threshold - max_adjust(&q, cn);
-            /* a margin for float rounding in the scorer: erring low only
-             * lets more customers through */
-            double fq = (floor - a) / (1.0 - a) - 0.001;
-            if (ml < fq * cn->L)
-                continue;
-            /* the listed side allows it: now the query side */
-            if (!have_query) {
-                int qrc = query_side(cs, ck, p, len, &qs);
-                if (qrc)
-                    return qrc;
-                have_query = true;
-            }
-            double cl = cn->L > 0.0f ? ml / cn->L : 0.0;
-            double cq = query_coverage(cs, ck, &qs, c, initials, initial_at, n_initials);
-            double hi = cq > cl ? cq : cl, lo = cq > cl ? cl : cq;
-            if (a * hi + (1.0 - a) * lo >= floor - 0.001)
-                return 1;
+    for (size_t t = 0; t < n_touched; t++) {
+        uint32_t c = ck->touched[t];
+        const cname *cn = &m->names[c];
+        const float *tm = ck->tokmax + (size_t)c * CX_MAX_QTOK;
+        const float *best = ck->best + cn->first;
+        float by_listed = 0.0f, by_query = 0.0f;
+        for (size_t k = 0; k < cn->n; k++)
+            by_listed += m->weight[cn->first + k] * best[k];
+        for (size_t qt = 0; qt < qn; qt++)
+            by_query += tm[qt];
+        float ml = by_listed < by_query ? by_listed : by_query;
+        double floor = cs->threshold - max_adjust(&q, cn);
+        /* a margin for float rounding in the scorer: erring low only
+         * lets more customers through */
+        double fq = (floor - a) / (1.0 - a) - 0.001;
+        if (ml < fq * cn->L)
+            continue;
+        /* the listed side allows it: now the query side */
+        if (!have_query) {
+            int qrc = query_side(cs, ck, p, len, &qs);
+            if (qrc)
+                return qrc;
+            have_query = true;
         }
+        double cl = cn->L > 0.0f ? ml / cn->L : 0.0;
+        double cq = query_coverage(cs, ck, &qs, c, initials, initial_at, n_initials);
+        double hi = cq > cl ? cq : cl, lo = cq > cl ? cl : cq;
+        if (a * hi + (1.0 - a) * lo >= floor - 0.001)
+            return 1;
     }
     return 0;
 }

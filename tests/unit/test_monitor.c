@@ -487,6 +487,70 @@ static void test_prefilter_listed_initials(void **state)
     cordon__buf_free(&sig);
 }
 
+/* A query initial reads a listed numeral as Roman ("ARGO I Trading"
+ * against the vessel ARGO I, whose numeral is the NUMBER 1): each SDN
+ * vessel whose name ends in I, V or X, alone in a changeset, against
+ * customers that add a word to its name; every match must pass. */
+static void test_prefilter_numerals(void **state)
+{
+    (void)state;
+    cordon_source_spec spec = {.name = "ofac_sdn", .format = CORDON_FORMAT_OFAC_CSV, .n_files = 1};
+    spec.files[0] = "data/lists/ofac_sdn/sdn_csv_2024-05-03/sdn.csv";
+    cordon_dataset *ds = cordon_dataset_new();
+    cordon_index *idx = NULL;
+    cordon_error err;
+    assert_int_equal(cordon_dataset_load(ds, &spec, &err), 0);
+    assert_int_equal(cordon_index_build(ds, &idx, &err), 0);
+    double threshold = cordon_default_threshold(CORDON_ALGORITHM_DEFAULT);
+    cordon_screen_options o = {.threshold = threshold, .limit = CORDON_SCREEN_MAX_LIMIT};
+    static const char *const extra[] = {"Ivan", "Trading", "Shipping", "Maria"};
+    static const cordon_schema schemas[] = {CORDON_SCHEMA_VESSEL, CORDON_SCHEMA_UNKNOWN};
+    cordon__buf sig = {0};
+    size_t vessels = 0, pairs = 0;
+    for (size_t i = 0; i < cordon_index_entity_count(idx); i++) {
+        const cordon_entity *e = cordon_dataset_entity(ds, i);
+        const char *nm = e->names[0].value;
+        size_t nl = strlen(nm);
+        if (e->schema != CORDON_SCHEMA_VESSEL || nl < 3 || nm[nl - 2] != ' ' ||
+            !strchr("IVX", nm[nl - 1]))
+            continue;
+        vessels++;
+        cordon__changeset cs;
+        assert_int_equal(cordon__changeset_init(&cs, idx, threshold), 0);
+        assert_int_equal(cordon__changeset_add_entity(&cs, i), 0);
+        assert_int_equal(cordon__changeset_build(&cs), 0);
+        cordon__check *ck = cordon__check_new();
+        assert_non_null(ck);
+        for (size_t x = 0; x < 4; x++)
+            for (size_t k = 0; k < 2; k++) {
+                char v[200];
+                snprintf(v, sizeof v, "%s %s", nm, extra[x]);
+                cordon_query q = {.name = v, .name_len = strlen(v), .schema = schemas[k]};
+                cordon_result *r = NULL;
+                assert_int_equal(cordon_screen(idx, &q, &o, &r, &err), 0);
+                assert_int_equal(cordon__sig_build(&q, &sig, &err), 0);
+                int meets = cordon__changeset_meets(&cs, ck, sig.data, sig.len);
+                for (size_t m = 0; m < r->n_matches; m++) {
+                    if (r->matches[m].entity != i)
+                        continue;
+                    pairs++;
+                    if (meets != 1)
+                        fail_msg("\"%s\" matches %s (%.3f) but the prefilter drops it", v,
+                                 r->matches[m].id, r->matches[m].score);
+                }
+                cordon_result_free(r);
+            }
+        cordon__check_free(ck);
+        cordon__changeset_free(&cs);
+    }
+    printf("numerals: %zu vessels, %zu matched pairs checked\n", vessels, pairs);
+    assert_int_equal(vessels, 13);
+    assert_true(pairs >= 20);
+    cordon__buf_free(&sig);
+    cordon_index_close(idx);
+    cordon_dataset_free(ds);
+}
+
 /* ---- runs -------------------------------------------------------------------------- */
 
 typedef struct pair {
@@ -882,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_prefilter_is_sound),
         cmocka_unit_test(test_prefilter_listed_initials),
+        cmocka_unit_test(test_prefilter_numerals),
         cmocka_unit_test(test_delta_equals_full),
         cmocka_unit_test(test_alert_memory),
         cmocka_unit_test(test_customer_checks),
