@@ -125,7 +125,8 @@ static const char *const titles[] = {
     "sheikh", "shaikh", "shaykh", "sheik", "cheikh", "sheykh", "hajji", "haji", "hajj", "hadji",
     "alhaji", "alhaj", "general", "gen", "colonel", "col", "major", "maj", "captain", "capt",
     "lieutenant", "lt", "sergeant", "sgt", "admiral", "brigadier", "commander", "sir", "lord",
-    "lady", "dame", "mullah", "mulla", "mawlawi", "maulavi", "maulvi", "mawlavi", "molvi", "imam",
+    "lady", "dame", "mullah", "mulla", "mawlawi", "maulavi", "maulvi", "mawlavi", "molvi", "molavi",
+    "moulavi", "mowlawi", "maulana", "mawlana", "moulana", "imam",
     "ayatollah", "rev", "reverend", "prince", "princess", "king", "queen", "emir", "gospodin",
     "herr", "frau", "mme", "mlle", "monsieur", "madame", "senor", "sra", "dona", "don", "emperor",
     "empress", "pope", "saint", "st", "duke", "duchess", "count", "countess", "marquess", "marquis",
@@ -137,6 +138,7 @@ static const char *const honorifics[] = {
     "shaykh", "sheik", "cheikh", "sheykh", "hajji", "haji", "hajj", "hadji", "alhaji", "alhaj",
     "gen", "col", "maj", "capt", "lt", "sgt", "colonel", "lieutenant", "sergeant", "brigadier",
     "admiral", "general", "mullah", "mulla", "mawlawi", "maulavi", "maulvi", "mawlavi", "molvi",
+    "molavi", "moulavi", "mowlawi", "maulana", "mawlana", "moulana",
     "ayatollah", "rev", "reverend", "sir", "gospodin", "herr", "frau", "mme", "mlle", "monsieur",
     "madame", "senor", "sra", NULL};
 /* A person's generation, at the end of the name: canonical "jr" / "sr". */

@@ -125,7 +125,7 @@ static void test_golden_analyses(void **state)
         cordon_name_analysis_free(a);
     }
     fclose(f);
-    assert_int_equal(n, 60);
+    assert_int_equal(n, 61);
     assert_int_equal(bad, 0);
 }
 
