@@ -19,92 +19,146 @@
 
 /* ---- the entity hash --------------------------------------------------------- */
 
-static void h_str(EVP_MD_CTX *md, const char *s)
+/* The canonical form is written into one buffer and hashed in one call
+ * (a digest update per field cost more than the hashing itself); numbers
+ * are formatted by hand. */
+typedef struct hbuf {
+    cordon__buf b;
+    int failed;
+} hbuf;
+
+static void h_put(hbuf *h, const void *p, size_t n)
 {
-    if (!s) {
-        EVP_DigestUpdate(md, "~\n", 2);
-        return;
-    }
-    char len[24];
-    size_t n = strlen(s);
-    int k = snprintf(len, sizeof len, "%zu:", n);
-    EVP_DigestUpdate(md, len, (size_t)k);
-    EVP_DigestUpdate(md, s, n);
-    EVP_DigestUpdate(md, "\n", 1);
+    if (!h->failed && cordon__buf_append(&h->b, p, n))
+        h->failed = 1;
 }
 
-static void h_num(EVP_MD_CTX *md, long v)
+/* Decimal digits of v into out (room for 20; no terminator); returns
+ * their count. */
+static size_t fmt_ulong(char *out, unsigned long v)
 {
     char t[24];
-    snprintf(t, sizeof t, "%ld", v);
-    h_str(md, t);
+    size_t n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = t[n - 1 - i];
+    return n;
 }
 
-static void h_countries(EVP_MD_CTX *md, const cordon_country *c, size_t n)
+static size_t fmt_long(char *out, long v)
 {
-    h_num(md, (long)n);
+    if (v >= 0)
+        return fmt_ulong(out, (unsigned long)v);
+    out[0] = '-';
+    return 1 + fmt_ulong(out + 1, 0ul - (unsigned long)v);
+}
+
+static void h_bytes(hbuf *h, const char *s, size_t n)
+{
+    char len[24];
+    size_t k = fmt_ulong(len, n);
+    len[k++] = ':';
+    h_put(h, len, k);
+    h_put(h, s, n);
+    h_put(h, "\n", 1);
+}
+
+static void h_str(hbuf *h, const char *s)
+{
+    if (!s)
+        h_put(h, "~\n", 2);
+    else
+        h_bytes(h, s, strlen(s));
+}
+
+static void h_num(hbuf *h, long v)
+{
+    char t[24];
+    h_bytes(h, t, fmt_long(t, v));
+}
+
+static void h_countries(hbuf *h, const cordon_country *c, size_t n)
+{
+    h_num(h, (long)n);
     for (size_t i = 0; i < n; i++) {
         char code[3] = {c[i].code[0], c[i].code[0] ? c[i].code[1] : 0, 0};
-        h_str(md, code);
-        h_str(md, c[i].text);
+        h_str(h, code);
+        h_str(h, c[i].text);
     }
 }
 
-static void h_strings(EVP_MD_CTX *md, const char *const *v, size_t n)
+static void h_strings(hbuf *h, const char *const *v, size_t n)
 {
-    h_num(md, (long)n);
+    h_num(h, (long)n);
     for (size_t i = 0; i < n; i++)
-        h_str(md, v[i]);
+        h_str(h, v[i]);
 }
 
 void cordon_entity_hash(const cordon_entity *e, char out[65])
 {
     memset(out, '0', 64);
     out[64] = '\0';
-    EVP_MD_CTX *md = e ? EVP_MD_CTX_new() : NULL;
-    if (!md)
+    if (!e)
         return;
-    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    EVP_DigestUpdate(md, "cordon-entity-1\n", 16);
-    h_str(md, e->id);
-    h_num(md, (long)e->schema);
-    h_num(md, (long)e->n_names);
+    hbuf hb = {{0}, 0};
+    hbuf *h = &hb;
+    h_put(h, "cordon-entity-1\n", 16);
+    h_str(h, e->id);
+    h_num(h, (long)e->schema);
+    h_num(h, (long)e->n_names);
     for (size_t i = 0; i < e->n_names; i++) {
-        h_num(md, (long)e->names[i].kind);
-        h_str(md, e->names[i].value);
+        h_num(h, (long)e->names[i].kind);
+        h_str(h, e->names[i].value);
     }
-    h_num(md, (long)e->n_birth_dates);
+    h_num(h, (long)e->n_birth_dates);
     for (size_t i = 0; i < e->n_birth_dates; i++) {
         const cordon_date *d = &e->birth_dates[i];
-        char t[64];
-        snprintf(t, sizeof t, "%d-%u-%u-%d-%u", d->year, d->month, d->day, d->year_to,
-                 d->flags);
-        h_str(md, t);
-        h_str(md, d->text);
+        /* "year-month-day-year_to-flags" */
+        char t[5 * 24];
+        size_t k = fmt_long(t, d->year);
+        t[k++] = '-';
+        k += fmt_ulong(t + k, d->month);
+        t[k++] = '-';
+        k += fmt_ulong(t + k, d->day);
+        t[k++] = '-';
+        k += fmt_long(t + k, d->year_to);
+        t[k++] = '-';
+        k += fmt_ulong(t + k, d->flags);
+        h_bytes(h, t, k);
+        h_str(h, d->text);
     }
-    h_strings(md, e->birth_places, e->n_birth_places);
-    h_countries(md, e->nationalities, e->n_nationalities);
-    h_countries(md, e->citizenships, e->n_citizenships);
-    h_countries(md, e->countries, e->n_countries);
-    h_strings(md, e->addresses, e->n_addresses);
-    h_num(md, (long)e->n_identifiers);
+    h_strings(h, e->birth_places, e->n_birth_places);
+    h_countries(h, e->nationalities, e->n_nationalities);
+    h_countries(h, e->citizenships, e->n_citizenships);
+    h_countries(h, e->countries, e->n_countries);
+    h_strings(h, e->addresses, e->n_addresses);
+    h_num(h, (long)e->n_identifiers);
     for (size_t i = 0; i < e->n_identifiers; i++) {
-        h_num(md, (long)e->identifiers[i].type);
-        h_str(md, e->identifiers[i].label);
-        h_str(md, e->identifiers[i].value);
-        h_str(md, e->identifiers[i].country);
+        h_num(h, (long)e->identifiers[i].type);
+        h_str(h, e->identifiers[i].label);
+        h_str(h, e->identifiers[i].value);
+        h_str(h, e->identifiers[i].country);
     }
-    h_strings(md, e->programs, e->n_programs);
-    h_str(md, e->gender);
-    h_str(md, e->title);
-    h_str(md, e->listed_on);
-    h_str(md, e->remarks);
+    h_strings(h, e->programs, e->n_programs);
+    h_str(h, e->gender);
+    h_str(h, e->title);
+    h_str(h, e->listed_on);
+    h_str(h, e->remarks);
     unsigned char d[32];
     unsigned int dl = 0;
-    EVP_DigestFinal_ex(md, d, &dl);
-    EVP_MD_CTX_free(md);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
+    /* out of memory leaves zeros: the entity then looks changed, which
+     * costs a screening, never a missed one */
+    if (!h->failed && EVP_Digest(h->b.data, h->b.len, d, &dl, EVP_sha256(), NULL) && dl == 32) {
+        static const char hex[] = "0123456789abcdef";
+        for (unsigned i = 0; i < 32; i++) {
+            out[2 * i] = hex[d[i] >> 4];
+            out[2 * i + 1] = hex[d[i] & 15];
+        }
+    }
+    cordon__buf_free(&h->b);
 }
 
 /* ---- the diff -------------------------------------------------------------------- */
