@@ -473,15 +473,26 @@ typedef struct simc {
 #define SLOTC_RELS 6
 
 typedef struct slotc {
-    uint64_t fp;
     uint8_t n_rel;
     uint32_t term[SLOTC_RELS];
     float sim[SLOTC_RELS];
 } slotc;
 
+/* The lowest IDF a slot view can weigh a query token by (query_side),
+ * by the view's fingerprint. */
+#define LOWC_BITS 12
+
+typedef struct lowc {
+    uint64_t fp;
+    float low;
+} lowc;
+
 struct cordon__check {
     dslot d;
+    lowc low[1u << LOWC_BITS];
     simc cache[1u << SIMC_BITS];
+    uint64_t slot_fp[1u << SLOTC_BITS]; /* apart from what they met, so that a
+                                           lookup reads a table that stays in cache */
     slotc slots[1u << SLOTC_BITS];
     /* the changed terms related to a slot, with the query tokens the slot
      * covers and its similarity */
@@ -1062,7 +1073,14 @@ static int query_side(const cordon__changeset *cs, cordon__check *ck, const unsi
         size_t t = d->q.first;
         qs->rf[t] = cordon__role_factor((cordon_token_role)d->role, d->tflags);
         /* an initial relates to nothing: it weighs 1 x its role */
-        qs->lb[t] = d->q.retrievable ? qs->rf[t] * slot_low_idf(cs->idx, &d->q) : qs->rf[t];
+        float low = 1.0f;
+        if (d->q.retrievable) {
+            lowc *c = &ck->low[d->fp >> (64 - LOWC_BITS)];
+            if (c->fp != d->fp)
+                *c = (lowc){d->fp, slot_low_idf(cs->idx, &d->q)};
+            low = c->low;
+        }
+        qs->lb[t] = qs->rf[t] * low;
         if (t + 1 > qs->n_tok)
             qs->n_tok = t + 1;
     }
@@ -1155,8 +1173,8 @@ static void slot_bits(const key_filter *bloom, const unsigned char *p, size_t wi
  * common tokens come back customer after customer. */
 static slotc *slot_cached(cordon__check *ck, uint64_t fp)
 {
-    slotc *e = &ck->slots[fp >> (64 - SLOTC_BITS)];
-    return e->fp == fp ? e : NULL;
+    size_t k = fp >> (64 - SLOTC_BITS);
+    return ck->slot_fp[k] == fp ? &ck->slots[k] : NULL;
 }
 
 /* Runs the slow path for the slot whose entry starts at `at`: its keys
@@ -1182,7 +1200,7 @@ static int slot_relations(const cordon__changeset *cs, cordon__check *ck, probe 
         return CORDON_ENOMEM;
     if (keep && ck->n_rel - before <= SLOTC_RELS) {
         slotc *e = &ck->slots[d->fp >> (64 - SLOTC_BITS)];
-        e->fp = d->fp;
+        ck->slot_fp[d->fp >> (64 - SLOTC_BITS)] = d->fp;
         e->n_rel = (uint8_t)(ck->n_rel - before);
         for (size_t k = 0; k < e->n_rel; k++) {
             e->term[k] = ck->rels[before + k].term;
