@@ -228,6 +228,11 @@ const cx_slot *cordon__index_lookup(const cordon_index *idx, const cx_slot *tab,
  * 0 when absent). Ids are not range-checked. */
 void cordon__index_lookup_del(const cordon_index *idx, uint64_t h, const uint32_t **vals,
                               uint32_t *n);
+/* Fetches the TAB_DEL slot of hash h ahead of cordon__index_lookup_del. */
+static inline void cordon__index_prefetch_del(const cordon_index *idx, uint64_t h)
+{
+    __builtin_prefetch(&idx->tab_del[(uint32_t)h & (idx->meta->tab_del_cap - 1)]);
+}
 /* The values of a slot (inline when val_len == 1). */
 static inline const uint32_t *cx_slot_values(const cordon_index *idx, const cx_slot *s)
 {

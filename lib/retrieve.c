@@ -444,6 +444,8 @@ static int relate_list(cx_query *q, const cordon_index *idx, size_t s, const uin
     for (uint32_t i = 0; i < n; i++) {
         if (i + AHEAD < n)
             prefetch_term(q, idx, v[i + AHEAD], !lazy);
+        if (!lazy && i + AHEAD / 2 < n && v[i + AHEAD / 2] < idx->meta->n_terms)
+            __builtin_prefetch(idx->strings + idx->terms[v[i + AHEAD / 2]].text);
         int rc = relate(q, idx, s, v[i], lazy);
         if (rc)
             return rc;
@@ -459,13 +461,6 @@ static int relate_values(cx_query *q, const cordon_index *idx, size_t s, const c
     return relate_list(q, idx, s, cx_slot_values(idx, slot), slot->val_len, lazy);
 }
 
-static int relate_del(cx_query *q, const cordon_index *idx, size_t s, const char *k, size_t len)
-{
-    const uint32_t *v;
-    uint32_t n;
-    cordon__index_lookup_del(idx, cx_hash(k, len), &v, &n);
-    return relate_list(q, idx, s, v, n, 0);
-}
 
 static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
 {
@@ -482,16 +477,33 @@ static int relate_all(cx_query *q, const cordon_index *idx, size_t s)
         for (const char *c = form; *c; c++)
             if (*c >= '0' && *c <= '9')
                 goto next_form; /* numbers match exactly only */
-        rc = relate_del(q, idx, s, form, fl);
-        if (fl >= CX_FUZZY_MIN_LEN) {
-            char del[128];
-            for (size_t k = 0; k < fl && !rc; k++) {
-                if (k > 0 && form[k] == form[k - 1])
-                    continue;
-                memcpy(del, form, k);
-                memcpy(del + k, form + k + 1, fl - k - 1);
-                rc = relate_del(q, idx, s, del, fl - 1);
+        {
+            /* The form and its one-deletions: every table slot is
+             * fetched before any is read, then every value list. */
+            uint64_t h[121];
+            const uint32_t *vals[121];
+            uint32_t nv[121];
+            size_t nh = 0;
+            h[nh++] = cx_hash(form, fl);
+            if (fl >= CX_FUZZY_MIN_LEN) {
+                char del[128];
+                for (size_t k = 0; k < fl; k++) {
+                    if (k > 0 && form[k] == form[k - 1])
+                        continue;
+                    memcpy(del, form, k);
+                    memcpy(del + k, form + k + 1, fl - k - 1);
+                    h[nh++] = cx_hash(del, fl - 1);
+                }
             }
+            for (size_t k = 0; k < nh; k++)
+                cordon__index_prefetch_del(idx, h[k]);
+            for (size_t k = 0; k < nh; k++) {
+                cordon__index_lookup_del(idx, h[k], &vals[k], &nv[k]);
+                if (nv[k])
+                    prefetch_term(q, idx, vals[k][0], 1);
+            }
+            for (size_t k = 0; k < nh && !rc; k++)
+                rc = relate_list(q, idx, s, vals[k], nv[k], 0);
         }
     next_form:;
     }
