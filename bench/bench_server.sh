@@ -186,4 +186,4 @@ build/bench/bench_search_cpu "$SNAPSHOT" "$queries" | tee "$work/engine.txt"
 # the workers' CPU per /search of run 1, split
 w=$(sed -n 's/.*(workers \([0-9]*\),.*/\1/p' "$work/steady.txt.cpu")
 awk -v w="$w" '/screening/ {s = $4} /result JSON/ {j = $4} /audit record/ {a = $5}
-  END { if (w > 0) printf "split of run 1: workers %d us per request = screening %.0f + result JSON %.0f + audit record %.0f + HTTP, kernel TCP, log line and the rest %.0f\n", w, s, j, a, w - s - j - a }' "$work/engine.txt"
+  END { if (w > 0) printf "split of run 1 (approximate: the three measured apart, in one thread): workers %d us per request = screening %.0f + result JSON %.0f + audit record %.0f + HTTP, kernel TCP, log line and the rest %.0f\n", w, s, j, a, w - s - j - a }' "$work/engine.txt"
