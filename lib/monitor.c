@@ -32,6 +32,7 @@
 #define CHUNK_DELTA 4096   /* the same in a delta, which keeps no per-customer state */
 #define PAGE_SCAN 8192     /* signatures read per page in phase B */
 #define MAX_THREADS 64
+#define ENGINE_KEY "monitor_engine" /* cordon_meta: cordon__sig_engine of the last finished run */
 
 /* ---- customers ---------------------------------------------------------------- */
 
@@ -798,8 +799,17 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
     int rc = st->ops->run_last(st, &last_run, report->previous, &last_threshold, err);
     if (rc)
         return rc;
-    /* a new threshold changes every customer's answer */
-    if (last_run && last_threshold != threshold)
+    /* a new threshold changes every customer's answer; signatures made
+     * by a cordon that analyses names otherwise may miss what this one
+     * would find (and it scores otherwise): both screen everyone again */
+    char engine[65], stored_engine[65];
+    rc = cordon__sig_engine(engine);
+    if (rc)
+        return cordon__fail(err, rc, NULL, 0, 0, "cannot analyse the engine's probe names");
+    rc = st->ops->meta_get(st, ENGINE_KEY, stored_engine, sizeof stored_engine, err);
+    if (rc)
+        return rc;
+    if (last_run && (last_threshold != threshold || strcmp(engine, stored_engine) != 0))
         o.full = 1;
     bool delta = last_run && !o.full && strcmp(report->previous, report->snapshot) != 0;
 
@@ -863,6 +873,9 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
     row.report = report;
     if (!rc)
         rc = st->ops->run_finish(st, &row, err);
+    /* every customer now has a signature of this engine's */
+    if (!rc && strcmp(engine, stored_engine) != 0)
+        rc = st->ops->meta_put(st, ENGINE_KEY, engine, err);
     if (!rc)
         rc = st->ops->commit(st, err);
     if (rc && st->in_txn)

@@ -16,6 +16,16 @@
  */
 int cordon__sig_build(const cordon_query *query, cordon__buf *out, cordon_error *err);
 
+/*
+ * Hex SHA-256 naming how this cordon builds signatures: its version, the
+ * signature layout, and the signatures of a fixed set of names in many
+ * scripts and shapes. Signatures made by a cordon with another value may
+ * lack slots this one would look up (a new form, a token read another
+ * way), so a monitor run then screens every customer again.
+ * CORDON_ENOMEM (or an analysis error) on failure.
+ */
+int cordon__sig_engine(char out[65]);
+
 /* Calls fn with every 64-bit key of a signature; *has_initial (may be
  * NULL) tells whether the name has a one-letter token. CORDON_ECORRUPT
  * for a malformed signature (a damaged database row). */

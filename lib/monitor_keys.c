@@ -34,6 +34,7 @@
 #include "monitor_int.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +225,73 @@ int cordon__sig_build(const cordon_query *query, cordon__buf *out, cordon_error 
     return 0;
 }
 
+/* Names that exercise what name analysis does (orders and commas,
+ * initials, particles and titles, legal forms in several languages,
+ * numerals, hyphens and apostrophes, transcriptions, scripts), with the
+ * type each is screened as: signatures of them change when analysis
+ * does. No Han name: compiling ICU's Han-Latin rules takes a quarter of
+ * a second, every run (the version covers a release's changes). */
+static const struct {
+    const char *name;
+    cordon_schema schema;
+} engine_probe[] = {
+    {"John Smith", CORDON_SCHEMA_PERSON},
+    {"SMITH, John Michael", CORDON_SCHEMA_UNKNOWN},
+    {"J. R. R. Tolkien", CORDON_SCHEMA_PERSON},
+    {"Mohammed bin Salman Al Saud", CORDON_SCHEMA_PERSON},
+    {"Abou Bakr al-Djazairi", CORDON_SCHEMA_PERSON},
+    {"Haji Abdul Rahman", CORDON_SCHEMA_PERSON},
+    {"Dr. Hans van der Berg", CORDON_SCHEMA_PERSON},
+    {"Ivan Petrovich Sidorenko Jr", CORDON_SCHEMA_PERSON},
+    {"Kim Jong-un", CORDON_SCHEMA_PERSON},
+    {"O'Brien-McDonald", CORDON_SCHEMA_UNKNOWN},
+    {"Jos\u00e9 Mar\u00eda Aznar L\u00f3pez", CORDON_SCHEMA_PERSON},
+    {"\u0141ukasz \u017b\u00f3\u0142kiewski", CORDON_SCHEMA_PERSON},
+    {"Nguy\u1ec5n V\u0103n An", CORDON_SCHEMA_PERSON},
+    {"\u0418\u0432\u0430\u043d \u041f\u0435\u0442\u0440\u043e\u0432\u0438\u0447 "
+     "\u0421\u0438\u0434\u043e\u0440\u0435\u043d\u043a\u043e",
+     CORDON_SCHEMA_PERSON},
+    {"\u0645\u062d\u0645\u062f \u0628\u0646 \u0633\u0644\u0645\u0627\u0646",
+     CORDON_SCHEMA_PERSON},
+    {"\u0391\u03bb\u03ad\u03be\u03b7\u03c2 \u03a4\u03c3\u03af\u03c0\u03c1\u03b1\u03c2",
+     CORDON_SCHEMA_PERSON},
+    {"\uae40\uc815\uc740", CORDON_SCHEMA_PERSON},
+    {"OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU ROSNEFT TRADING", CORDON_SCHEMA_ORGANIZATION},
+    {"M\u00fcller GmbH & Co. KG", CORDON_SCHEMA_ORGANIZATION},
+    {"Bank Melli Iran", CORDON_SCHEMA_ORGANIZATION},
+    {"Islamic Revolutionary Guard Corps (IRGC)", CORDON_SCHEMA_ORGANIZATION},
+    {"ARGO I", CORDON_SCHEMA_VESSEL},
+    {"SPARTA IV", CORDON_SCHEMA_VESSEL},
+    {"Tupolev Tu-204", CORDON_SCHEMA_AIRCRAFT},
+};
+
+int cordon__sig_engine(char out[65])
+{
+    memset(out, '0', 64);
+    out[64] = '\0';
+    cordon__buf all = {0}, sig = {0};
+    char head[96];
+    int n = snprintf(head, sizeof head, "cordon-monitor-engine-1\n%s\n%d\n", cordon_version(),
+                     SIG_VERSION);
+    int rc = cordon__buf_append(&all, head, (size_t)n) ? CORDON_ENOMEM : 0;
+    for (size_t i = 0; !rc && i < sizeof engine_probe / sizeof engine_probe[0]; i++) {
+        cordon_query q = {.name = engine_probe[i].name,
+                          .name_len = strlen(engine_probe[i].name),
+                          .schema = engine_probe[i].schema};
+        cordon_error err;
+        rc = cordon__sig_build(&q, &sig, &err);
+        unsigned char len[4] = {(unsigned char)(sig.len >> 24), (unsigned char)(sig.len >> 16),
+                                (unsigned char)(sig.len >> 8), (unsigned char)sig.len};
+        if (!rc && (cordon__buf_append(&all, len, 4) || cordon__buf_append(&all, sig.data, sig.len)))
+            rc = CORDON_ENOMEM;
+    }
+    if (!rc)
+        cordon__sha256_hex(all.data, all.len, out);
+    cordon__buf_free(&all);
+    cordon__buf_free(&sig);
+    return rc;
+}
+
 /* ---- reading signatures ------------------------------------------------------------ */
 
 /* The qualifiers of a signature. */
@@ -405,6 +473,7 @@ typedef struct cname {
     uint8_t n_codes; /* country codes listed; CNAME_CODES + 1: more */
     char codes[CNAME_CODES][2];
     float L;        /* total weight */
+    uint64_t light; /* tokens that cannot carry it (build(): essential terms) */
 } cname;
 
 /* Where a changed term occurs: name, token, and how many tokens it
@@ -415,21 +484,27 @@ typedef struct occ {
     uint8_t pos, span;
 } occ;
 
-/* A blocked Bloom filter: one 64-bit word per key (its high bits pick
- * the word), two bits in it (from its low bits), and at least as many
- * words as keys. An absent key passes about once in a thousand probes,
- * so most customers are done without a map probe; and one word per
- * probe, in a filter of 32 KB for the few thousand keys of a typical
- * update, stays in the first-level cache. */
+/* Two blocked Bloom filters in one array: for every key, and for the
+ * keys of essential terms only (see build()). A key picks a pair of
+ * 64-bit words by its high bits and two bits in them by its low bits;
+ * there are at least as many pairs as keys. An absent key passes about
+ * once in a thousand probes, so most customers are done without a map
+ * probe; and one cache line per probe, in 64 KB for the few thousand
+ * keys of a typical update, stays in cache. */
 typedef struct bloom {
-    uint64_t *w;
-    unsigned shift; /* 64 - log2(words) */
+    uint64_t *w;    /* w[2i]: every key; w[2i + 1]: essential ones */
+    unsigned shift; /* 64 - log2(pairs) */
 } key_filter;
+
+static inline uint64_t bloom_bits(uint64_t k)
+{
+    return (1ull << (k & 63)) | (1ull << ((k >> 6) & 63));
+}
 
 static inline bool bloom_has(const key_filter *b, uint64_t k)
 {
-    uint64_t m = (1ull << (k & 63)) | (1ull << ((k >> 6) & 63));
-    return (b->w[k >> b->shift] & m) == m;
+    uint64_t m = bloom_bits(k);
+    return (b->w[2 * (k >> b->shift)] & m) == m;
 }
 
 typedef struct rel {
@@ -819,17 +894,58 @@ static int build(cordon__changeset *cs)
         if (w1 > 0.0f && sli * w1 >= fq_min * cn->L)
             m->initials_matter = true;
     }
-    unsigned lg = 6; /* at least 64 words */
-    while (lg < 26 && ((size_t)1 << lg) < keys)
+    /*
+     * Essential terms: the listed side's MaxScore. A customer reaches a
+     * name only if its listed coverage reaches fq (see max_adjust); so
+     * the lightest tokens of the name, while their weights add up to less
+     * than fq x L, cannot carry it alone, and a customer that relates to
+     * none of the others (the essential ones, or a pair over one) cannot
+     * reach it -- unless its own initials align tokens by their letters,
+     * which meets() checks apart. fq is the name's most favourable: the
+     * largest bonus (birth date and country), no penalty but a weak
+     * alias's.
+     */
+    for (size_t c = 0; c < m->n_names; c++) {
+        const cname *cn = &m->names[c];
+        double best = (cn->weak ? ADJ_WEAK : 0.0f) + ADJ_DOB_BEST + ADJ_COUNTRY_MATCH;
+        double fq = (cs->threshold - best - alpha) / (1.0 - alpha) - 0.002;
+        const float *w = m->weight + cn->first;
+        uint64_t light = 0; /* the tokens that are not essential */
+        float sum = 0.0f;
+        while (fq > 0.0) {
+            size_t pick = cn->n;
+            for (size_t k = 0; k < cn->n; k++)
+                if (!(light >> k & 1) && (pick == cn->n || w[k] < w[pick]))
+                    pick = k;
+            if (pick == cn->n || sum + w[pick] >= fq * cn->L)
+                break;
+            sum += w[pick];
+            light |= 1ull << pick;
+        }
+        m->names[c].light = light;
+    }
+    for (size_t i = 0; i < m->n_occs; i++) {
+        const occ *x = &m->occs[i];
+        uint64_t span = x->span >= 64 ? ~0ull : ((1ull << x->span) - 1) << x->pos;
+        uint64_t all = m->names[x->name].n >= 64 ? ~0ull : (1ull << m->names[x->name].n) - 1;
+        if (span & all & ~m->names[x->name].light)
+            cs->term_flags[x->term] = 2;
+    }
+    unsigned lg = 6; /* at least 64 pairs of words */
+    while (lg < 25 && ((size_t)1 << lg) < keys)
         lg++;
     free(m->bloom.w);
-    m->bloom.w = calloc((size_t)1 << lg, sizeof *m->bloom.w);
+    m->bloom.w = calloc((size_t)2 << lg, sizeof *m->bloom.w);
     if (!m->bloom.w)
         return CORDON_ENOMEM;
     m->bloom.shift = 64 - lg;
     for (size_t i = 0; i < n; i++) {
         uint64_t k = v[i].key;
-        m->bloom.w[k >> m->bloom.shift] |= (1ull << (k & 63)) | (1ull << ((k >> 6) & 63));
+        uint32_t t = v[i].term & ~TERM_BY_LOOSE;
+        uint64_t *w = &m->bloom.w[2 * (k >> m->bloom.shift)];
+        w[0] |= bloom_bits(k);
+        if (v[i].term == TERM_IDENT || cs->term_flags[t] == 2)
+            w[1] |= bloom_bits(k);
     }
     /* occurrences by term (counting sort into CSR offsets) */
     size_t nt = cs->idx->meta->n_terms;
@@ -964,8 +1080,11 @@ static void probe_key(void *ctx, uint64_t k)
             if (ls > sim)
                 sim = ls;
         }
-        if (sim > 0.0f)
-            relate_term(p, t, sim);
+        /* a term met by a key, even at similarity 0, lets screening
+         * retrieve its names (retrieve.c bounds the similarity of terms
+         * met by sound alone until it scores them), where the query's
+         * initials can align other tokens by letter: it is kept, at 0 */
+        relate_term(p, t, sim > 0.0f ? sim : 0.0f);
     }
 }
 
@@ -1123,33 +1242,37 @@ static double query_coverage(const cordon__changeset *cs, const cordon__check *c
     return A > 0.0 ? A / (A + U) : 0.0;
 }
 
-/* Key bits for the fast path. */
+/* Key bits for the fast path: some key in the filter of all keys, some
+ * in the filter of essential ones. */
 typedef struct bits {
     const key_filter *bloom;
-    bool hit;
+    bool hit, ess;
 } bits;
 
 static void bit_test(void *ctx, uint64_t k)
 {
     bits *b = ctx;
-    b->hit |= bloom_has(b->bloom, k);
+    uint64_t m = bloom_bits(k);
+    const uint64_t *w = &b->bloom->w[2 * (k >> b->bloom->shift)];
+    b->hit |= (w[0] & m) == m;
+    b->ess |= (w[1] & m) == m;
 }
 
-/* Tests every key a slot looks up against the filter, straight from the
- * signature's bytes: into *strong for the keys of its forms, deletions,
- * phonetic and loose keys, into *init for its first letter (which meets
- * only listed initials). */
+/* Tests every key a slot looks up against the filters, straight from
+ * the signature's bytes: into *strong (and *ess) for the keys of its
+ * forms, deletions, phonetic and loose keys, into *init (and *ess) for
+ * its first letter (which meets only listed initials). */
 static void slot_bits(const key_filter *bloom, const unsigned char *p, size_t width, unsigned flags,
                       const size_t *str_at, const uint8_t *str_len, const uint8_t count[3],
-                      bool *strong, bool *init)
+                      bool *strong, bool *init, bool *ess)
 {
-    bits b = {bloom, false}, bi = {bloom, false};
+    bits b = {bloom, false, false}, bi = {bloom, false, false};
     size_t k = 0;
     for (int list = 0; list < 3; list++)
         for (size_t c = 0; c < count[list]; c++, k++) {
             const char *str = (const char *)p + str_at[k];
             size_t n = str_len[k];
-            if (b.hit)
+            if (b.ess) /* implies b.hit */
                 continue;
             if (list == 0) {
                 bit_test(&b, finish(NS_FORM, poly(str, n), n));
@@ -1167,6 +1290,7 @@ static void slot_bits(const key_filter *bloom, const unsigned char *p, size_t wi
         bit_test(&bi, finish(NS_FORM, poly((const char *)p + str_at[0], 1), 1));
     *strong = b.hit;
     *init = bi.hit;
+    *ess = b.ess || bi.ess;
 }
 
 /* What a slot met, remembered by the fingerprint of its view: the same
@@ -1232,7 +1356,16 @@ static int slot_initial(cordon__check *ck, probe *pr, const unsigned char *p, si
     return pr->failed ? CORDON_ENOMEM : 0;
 }
 
-#define DEFER_MAX 64
+#define DEFER_MAX CX_MAX_SLOTS
+
+/* A slot some key of which passed the filter: where its entry and its
+ * view are in the signature, its query tokens, and whether a key other
+ * than its first letter's passed. */
+typedef struct met_slot {
+    size_t at, view_start, view_end;
+    uint8_t first, width;
+    bool strong;
+} met_slot;
 
 int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, const void *sig,
                             size_t len)
@@ -1253,6 +1386,9 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
     size_t n_initials = 0;
     size_t deferred[DEFER_MAX]; /* slots met by their first letter only */
     size_t n_deferred = 0;
+    met_slot met[DEFER_MAX]; /* slots some key of which passed the filter */
+    size_t n_met = 0;
+    bool any_ess = false;
     size_t qn = 0; /* query tokens: [0, qn) */
     probe pr; /* not zeroed whole: its `seen` is read up to n_seen only */
     pr.cs = cs;
@@ -1331,32 +1467,49 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         /* a token over 255 bytes was kept empty: no table has it */
         if (!(flags & SLOT_RETRIEVABLE) || str_len[0] == 0)
             continue;
-        bool strong, init;
-        slot_bits(&m->bloom, p, width, flags, str_at, str_len, count, &strong, &init);
-        if (!strong) {
-            if (init) {
-                if (n_deferred == DEFER_MAX)
-                    return 1; /* cannot happen (one-token slots): be safe */
-                deferred[n_deferred++] = at;
-            }
+        bool strong, init, ess;
+        slot_bits(&m->bloom, p, width, flags, str_at, str_len, count, &strong, &init, &ess);
+        any_ess |= ess;
+        if (strong || init) {
+            if (n_met == DEFER_MAX)
+                return 1; /* cannot happen (CX_MAX_SLOTS): be safe */
+            met[n_met++] = (met_slot){at, view_start, i, (uint8_t)first, (uint8_t)width, strong};
+        }
+    }
+    /* No essential term met: no changed name can be reached, unless the
+     * customer's initials align its tokens by letter */
+    if (!any_ess && !n_initials)
+        return 0;
+    for (size_t k = 0; k < n_met; k++) {
+        const met_slot *ms = &met[k];
+        if (!ms->strong) {
+            deferred[n_deferred++] = ms->at;
             continue;
         }
         /* a key passed: what this view met may be known already */
-        uint64_t fp = fmix(poly((const char *)p + view_start, i - view_start) + (i - view_start));
+        uint64_t fp = fmix(poly((const char *)p + ms->view_start, ms->view_end - ms->view_start) +
+                           (ms->view_end - ms->view_start));
         const slotc *e = slot_cached(ck, fp);
         if (e) {
             for (size_t r = 0; r < e->n_rel; r++) {
-                pr.slot = NULL;
-                rel x = {e->term[r], (uint8_t)first, (uint8_t)width, e->sim[r]};
+                rel x = {e->term[r], ms->first, ms->width, e->sim[r]};
                 if (grow((void **)&ck->rels, &ck->cap_rel, ck->n_rel + 1, sizeof *ck->rels))
                     return CORDON_ENOMEM;
                 ck->rels[ck->n_rel++] = x;
             }
             continue;
         }
-        int rc = slot_relations(cs, ck, &pr, p, len, at, true);
+        int rc = slot_relations(cs, ck, &pr, p, len, ms->at, true);
         if (rc)
             return rc;
+    }
+    /* Relations at 0 matter only to initials (see probe_key). */
+    if (!n_initials) {
+        size_t k = 0;
+        for (size_t r = 0; r < ck->n_rel; r++)
+            if (ck->rels[r].sim > 0.0f)
+                ck->rels[k++] = ck->rels[r];
+        ck->n_rel = k;
     }
     /* A slot's first letter only meets a listed initial (a one-letter
      * token), at sim_listed_initial. Those meetings add to every name the

@@ -98,6 +98,11 @@ typedef struct cordon__store_ops {
     int (*entity_put)(cordon_store *st, const char *id, const char *hash, int64_t run,
                       cordon_error *err);
     int (*entity_delete)(cordon_store *st, const char *id, cordon_error *err);
+    /* cordon_meta: the value of key into value ("" when absent; cut to
+     * size - 1 bytes), and setting it */
+    int (*meta_get)(cordon_store *st, const char *key, char *value, size_t size,
+                    cordon_error *err);
+    int (*meta_put)(cordon_store *st, const char *key, const char *value, cordon_error *err);
 
     /* alerts and decisions: *id is 0 when the same alert already exists */
     int (*alert_insert)(cordon_store *st, const cordon_alert *a, int64_t *id,

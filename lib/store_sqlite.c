@@ -86,7 +86,7 @@ enum {
     S_CUST_GET_ID, S_CUST_INSERT, S_CUST_UPDATE, S_CUST_COUNT, S_CUST_SCREENED, S_SIG_PUT,
     S_CUST_PAGE_PENDING, S_CUST_PAGE_SCREENED, S_CUST_PAGE_SIG, S_CUST_GET, S_CUST_UNSCREEN,
     S_RUN_LAST, S_RUN_BEGIN, S_RUN_FINISH, S_RUNS_STALE,
-    S_ENT_SCAN, S_ENT_PUT, S_ENT_DELETE,
+    S_ENT_SCAN, S_ENT_PUT, S_ENT_DELETE, S_META_GET, S_META_PUT,
     S_ALERT_INSERT, S_ALERT_STATUS, S_DECISION_INSERT,
     S_COUNT_
 };
@@ -143,6 +143,9 @@ static const char *const stmt_sql[S_COUNT_] = {
     [S_ENT_PUT] = "INSERT INTO entities(id, hash, run) VALUES(?,?,?)"
                   " ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, run = excluded.run",
     [S_ENT_DELETE] = "DELETE FROM entities WHERE id = ?",
+    [S_META_GET] = "SELECT value FROM cordon_meta WHERE key = ?",
+    [S_META_PUT] = "INSERT INTO cordon_meta(key, value) VALUES(?,?)"
+                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     [S_ALERT_INSERT] =
         "INSERT INTO alerts(run, time_ms, customer, customer_name, entity, entity_name, score,"
         " reason, customer_hash, entity_hash) VALUES(?,?,?,?,?,?,?,?,?,?)"
@@ -747,6 +750,33 @@ static int sq_run_finish(cordon_store *base, const cordon__run_row *r, cordon_er
     return step_done(s, st, err, "cannot finish a run");
 }
 
+static int sq_meta_get(cordon_store *base, const char *key, char *value, size_t size,
+                       cordon_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st = stmt(s, S_META_GET, err);
+    if (!st)
+        return err ? err->code : CORDON_EIO;
+    bind_text(st, 1, key);
+    int rc = sqlite3_step(st);
+    if (size)
+        snprintf(value, size, "%s", rc == SQLITE_ROW ? col_text(st, 0) : "");
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(s, err, "cannot read cordon_meta");
+}
+
+static int sq_meta_put(cordon_store *base, const char *key, const char *value,
+                       cordon_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st = stmt(s, S_META_PUT, err);
+    if (!st)
+        return err ? err->code : CORDON_EIO;
+    bind_text(st, 1, key);
+    bind_text(st, 2, value);
+    return step_done(s, st, err, "cannot write cordon_meta");
+}
+
 static int sq_entity_scan(cordon_store *base, cordon__entity_state_fn fn, void *ctx,
                           cordon_error *err)
 {
@@ -918,6 +948,8 @@ static const cordon__store_ops sqlite_ops = {
     .entity_scan = sq_entity_scan,
     .entity_put = sq_entity_put,
     .entity_delete = sq_entity_delete,
+    .meta_get = sq_meta_get,
+    .meta_put = sq_meta_put,
     .alert_insert = sq_alert_insert,
     .alert_scan = sq_alert_scan,
     .decision_insert = sq_decision_insert,

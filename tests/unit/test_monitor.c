@@ -14,6 +14,7 @@
 #include "test_util.h"
 
 #include <ctype.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "monitor_int.h"
@@ -487,11 +488,12 @@ static void test_prefilter_listed_initials(void **state)
     cordon__buf_free(&sig);
 }
 
-/* A query initial reads a listed numeral as Roman ("ARGO I Trading"
+/* On the SDN list: query initials.
+ * A query initial reads a listed numeral as Roman ("ARGO I Trading"
  * against the vessel ARGO I, whose numeral is the NUMBER 1): each SDN
  * vessel whose name ends in I, V or X, alone in a changeset, against
  * customers that add a word to its name; every match must pass. */
-static void test_prefilter_numerals(void **state)
+static void test_prefilter_sdn(void **state)
 {
     (void)state;
     cordon_source_spec spec = {.name = "ofac_sdn", .format = CORDON_FORMAT_OFAC_CSV, .n_files = 1};
@@ -546,6 +548,58 @@ static void test_prefilter_numerals(void **state)
     printf("numerals: %zu vessels, %zu matched pairs checked\n", vessels, pairs);
     assert_int_equal(vessels, 13);
     assert_true(pairs >= 20);
+
+    /* A query initial aligns a listed token by its letter, and a name is
+     * retrieved through a term one of the customer's keys meets even when
+     * their similarity is 0 (PALESTINE LEAGUE for "P. LLC": league and
+     * llc share a phonetic key; 0.607 at 0.60): every fortieth entity
+     * changed, customers made of the initial of a name's first word and a
+     * legal form or a word of another name. */
+    threshold = 0.6;
+    o.threshold = threshold;
+    cordon__changeset cs;
+    assert_int_equal(cordon__changeset_init(&cs, idx, threshold), 0);
+    size_t n_ent = cordon_index_entity_count(idx);
+    for (size_t i = 0; i < n_ent; i += 40)
+        assert_int_equal(cordon__changeset_add_entity(&cs, i), 0);
+    assert_int_equal(cordon__changeset_build(&cs), 0);
+    cordon__check *ck = cordon__check_new();
+    assert_non_null(ck);
+    static const char *const tails[] = {"LLC", "LTD", "Co", "Trading"};
+    size_t initial_pairs = 0;
+    for (size_t i = 0; i < n_ent; i += 40) {
+        const cordon_entity *e = cordon_dataset_entity(ds, i);
+        for (size_t k = 0; k < e->n_names; k++) {
+            const char *nm = e->names[k].value;
+            if (!isalpha((unsigned char)nm[0]) || !strchr(nm, ' '))
+                continue;
+            for (size_t x = 0; x < 5; x++) {
+                char v[200];
+                if (x < 4)
+                    snprintf(v, sizeof v, "%c. %s", nm[0], tails[x]);
+                else /* the initial and the name's last word */
+                    snprintf(v, sizeof v, "%c. %s", nm[0], strrchr(nm, ' ') + 1);
+                cordon_query q = {.name = v, .name_len = strlen(v), .schema = e->schema};
+                cordon_result *r = NULL;
+                assert_int_equal(cordon_screen(idx, &q, &o, &r, &err), 0);
+                assert_int_equal(cordon__sig_build(&q, &sig, &err), 0);
+                int meets = cordon__changeset_meets(&cs, ck, sig.data, sig.len);
+                for (size_t m = 0; m < r->n_matches; m++) {
+                    if (r->matches[m].entity % 40 != 0)
+                        continue;
+                    initial_pairs++;
+                    if (meets != 1)
+                        fail_msg("\"%s\" matches %s (%.3f) but the prefilter drops it", v,
+                                 r->matches[m].id, r->matches[m].score);
+                }
+                cordon_result_free(r);
+            }
+        }
+    }
+    printf("initials: %zu matched pairs checked\n", initial_pairs);
+    assert_true(initial_pairs >= 50);
+    cordon__check_free(ck);
+    cordon__changeset_free(&cs);
     cordon__buf_free(&sig);
     cordon_index_close(idx);
     cordon_dataset_free(ds);
@@ -884,6 +938,50 @@ static void test_alert_memory(void **state)
     cordon_store_close(st);
 }
 
+/* Signatures made by a cordon that analyses names otherwise: the run
+ * after screens every customer in full, as a new threshold does. */
+static void test_engine_change(void **state)
+{
+    (void)state;
+    const char *path = db_path("engine");
+    cordon_store *st = open_store(path);
+    cordon_customer c[3] = {{.id = "E1", .name = "Eric Badege"},
+                            {.id = "E2", .name = "Marta Kowalska"},
+                            {.id = "E3", .name = "ARGO I", .schema = CORDON_SCHEMA_VESSEL}};
+    cordon_error err;
+    assert_int_equal(cordon_monitor_add(st, c, 3, NULL, &err), 0);
+    cordon_monitor_report rep;
+    assert_int_equal(cordon_monitor_run(st, old_idx, NULL, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(rep.screened, 3);
+    /* the first run recorded the engine its signatures come from */
+    char engine[65];
+    assert_int_equal(cordon__sig_engine(engine), 0);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM cordon_meta WHERE key = "
+                                            "'monitor_engine'", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), engine);
+    sqlite3_finalize(q);
+    /* nothing changed: nobody is screened */
+    assert_int_equal(cordon_monitor_run(st, new_idx, NULL, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(rep.screened, 0);
+    assert_int_equal(rep.scanned, 3);
+    /* signatures of another engine: everyone again, then the value is ours */
+    assert_int_equal(sqlite3_exec(db, "UPDATE cordon_meta SET value = 'another' WHERE key = "
+                                      "'monitor_engine'", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(cordon_monitor_run(st, new_idx, NULL, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(rep.screened, 3);
+    assert_int_equal(rep.scanned, 0);
+    assert_int_equal(cordon_monitor_run(st, new_idx, NULL, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(rep.screened, 0);
+    sqlite3_close(db);
+    cordon_store_close(st);
+}
+
 static void test_customer_checks(void **state)
 {
     (void)state;
@@ -946,9 +1044,10 @@ int main(void)
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_prefilter_is_sound),
         cmocka_unit_test(test_prefilter_listed_initials),
-        cmocka_unit_test(test_prefilter_numerals),
+        cmocka_unit_test(test_prefilter_sdn),
         cmocka_unit_test(test_delta_equals_full),
         cmocka_unit_test(test_alert_memory),
+        cmocka_unit_test(test_engine_change),
         cmocka_unit_test(test_customer_checks),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
