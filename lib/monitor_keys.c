@@ -6,25 +6,31 @@
  * Screening finds candidate names only through the index tables that
  * retrieve.c's relate_all() looks up for each query slot (a token, or
  * adjacent tokens joined): a form (FORM), a form and its one-deletions
- * (DEL), a Double Metaphone key (PHON), a loose consonant key (LOOSE, or
- * LOOSE_NL for Latin slots), the one-letter term of the slot's initial,
- * and identifiers (IDENT). A term found so counts only if the slot's
- * similarity with it (cordon__slot_sim) is above 0, and a name is a
- * candidate only if it contains such a term.
+ * (DEL, one-token slots only), a Double Metaphone key (PHON), a loose
+ * consonant key (LOOSE, or LOOSE_NL for Latin slots), the one-letter term
+ * of the slot's initial, and identifiers (IDENT). A name is a candidate
+ * only if it contains a term so met; a token aligns only with a term met
+ * so (at cordon__slot_sim's similarity), or, for a query initial, with a
+ * listed token by its first letter or Roman value.
  *
  * So when a customer is screened in full, its "signature" keeps its
  * slots as screening built them (forms, phonetic and loose keys, width,
- * script), and its identifier. When entities change, every key under
- * which the index files a term of their names (as index_build.c files
- * it) is mapped to that term. A customer is a candidate when a key one of
- * its slots looks up maps to a term whose similarity with that slot is
- * above 0: exactly the relation screening would find, computed with the
- * same functions, so no customer that could match is skipped. Keys are
- * compared as 64-bit hashes; a collision only adds a similarity check.
+ * script, the token's role), its type, birth date flag and country, and
+ * its identifier. When entities change, every key under which the index
+ * files a term of their names (as index_build.c files it) is mapped to
+ * that term. A customer's keys are hashed straight from its signature
+ * and tested against a filter of those keys; the few that pass are
+ * looked up, and each term met is related to the slot at the similarity
+ * screening would compute, with the same functions. From the relations,
+ * each changed name the customer touches is bounded from the listed side
+ * and from the query side (see cordon__changeset_meets), against the
+ * threshold less the most screen.c's adjustments can add: a customer is
+ * a candidate only when some name's bound reaches it. Keys are compared
+ * as 64-bit hashes; a collision only adds a similarity check.
  *
- * The listed side bounds it further (see cordon__changeset_add_entity):
- * only the "essential" tokens of a changed name, those without which it
- * cannot reach the threshold, make a customer a candidate.
+ * The listed side also decides, before any lookup, which terms can carry
+ * a name at all (build(): the essential ones); a customer without
+ * initials that meets none of them is done after the filter.
  *
  * Deletions are hashed with a polynomial hash, so each one-deletion's
  * hash comes from prefix and suffix hashes in O(1) instead of building
