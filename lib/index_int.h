@@ -459,6 +459,9 @@ float cordon__align(const cx_query *q, const cx_ltok *lt, size_t n_lt, int num_m
 /* The listed tokens of index name n as the aligner sees them; returns
  * their count (at most 64). */
 size_t cordon__name_ltoks(const cordon_index *idx, cx_query *q, uint32_t n, cx_ltok lt[64]);
+/* Fetches what scoring name n will read of the query's term map (call a
+ * few names ahead, once the name's tokens are in cache). */
+void cordon__name_prefetch(const cordon_index *idx, const cx_query *q, uint32_t n);
 /* Score of index name n against the query (listed tokens from the index). */
 float cordon__score_name(const cordon_index *idx, cx_query *q, uint32_t n,
                          cx_align *al);

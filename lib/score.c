@@ -464,6 +464,20 @@ size_t cordon__name_ltoks(const cordon_index *idx, cx_query *q, uint32_t n, cx_l
     return nl;
 }
 
+void cordon__name_prefetch(const cordon_index *idx, const cx_query *q, uint32_t n)
+{
+    const cx_name *nm = &idx->names[n];
+    if (!q->term_map)
+        return;
+    for (uint32_t j = 0; j < nm->n_tokens && j < 64; j++) {
+        const cx_ntoken *t = &idx->ntokens[nm->tokens + j];
+        if (t->term < idx->meta->n_terms)
+            __builtin_prefetch(&q->term_map[t->term]);
+        if (t->pair_term < idx->meta->n_terms)
+            __builtin_prefetch(&q->term_map[t->pair_term]);
+    }
+}
+
 float cordon__score_name(const cordon_index *idx, cx_query *q, uint32_t n, cx_align *al)
 {
     cx_ltok lt[64];

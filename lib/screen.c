@@ -478,7 +478,9 @@ static int screen_names(ctx *c, hits *h)
     c->n_scored += (size_t)n;
     for (long k = 0; k < n && !rc; k++) {
         uint32_t nm = cand[k];
-        if (k + 4 < n) /* the names to score are scattered: fetch ahead */
+        if (k + 2 < n) /* the names to score are scattered: fetch ahead */
+            cordon__name_prefetch(idx, &c->q, cand[k + 2]);
+        if (k + 4 < n)
             __builtin_prefetch(&idx->ntokens[idx->names[cand[k + 4]].tokens]);
         if (k + 8 < n)
             __builtin_prefetch(&idx->names[cand[k + 8]]);
