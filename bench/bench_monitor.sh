@@ -87,6 +87,7 @@ printf '  store: %d MB\n' "$(( $(stat -c %s "$a") / 1048576 ))"
 # (fsync latency on a shared machine varies): the median
 c=$work/c.db
 : > "$work/delta_times.txt"
+echo "  load average before the delta runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 for k in 1 2 3; do
   rm -f "$c" "$c"-*
   cp "$a" "$c"
@@ -95,15 +96,20 @@ for k in 1 2 3; do
 done
 rm -f "$c" "$c"-*
 read -r dw du ds dm < <(sort -g "$work/delta_times.txt" | sed -n 2p)
+# the median CPU of the three (user + system), apart from the median wall
+dc=$(awk '{print $2 + $3}' "$work/delta_times.txt" | sort -g | sed -n 2p)
 cat "$work/delta.err"
 echo "  delta runs (wall user sys rss): $(tr '\n' ';' < "$work/delta_times.txt")"
+echo "  load average before the full run: $(cut -d' ' -f1-3 /proc/loadavg)"
 read -r fw fu fs fm < <(timed sh -c "./build/cordon monitor run -j $threads --db $b --index $new --full --json > $work/full.jsonl 2> $work/full.err")
 cat "$work/full.err"
-printf '  delta run: %8.2f s wall, %7.2f s CPU, peak RSS %d MB\n' "$dw" \
-  "$(awk -v u="$du" -v s="$ds" 'BEGIN {print u + s}')" "$((dm / 1024))"
+printf '  delta run: %8.2f s wall, %7.2f s CPU (medians of three), peak RSS %d MB\n' "$dw" \
+  "$dc" "$((dm / 1024))"
 printf '  full run:  %8.2f s wall, %7.2f s CPU, peak RSS %d MB\n' "$fw" \
   "$(awk -v u="$fu" -v s="$fs" 'BEGIN {print u + s}')" "$((fm / 1024))"
-awk -v d="$dw" -v f="$fw" 'BEGIN {printf "  delta is %.0fx faster (wall)\n", f / d}'
+awk -v d="$dw" -v f="$fw" -v dc="$dc" -v fu="$fu" -v fs="$fs" \
+  'BEGIN {printf "  delta is %.0fx faster (wall), %.0fx (CPU)\n", f / d, (fu + fs) / dc}'
+echo "  load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # customer, entity, score of each new alert
 pairs() { sed -n 's/.*"customer":"\([^"]*\)".*"entity":"\([^"]*\)".*"score":\([0-9.]*\).*/\1 \2 \3/p' "$1" | sort; }

@@ -509,11 +509,13 @@ static void *check_rows(void *arg)
     return NULL;
 }
 
-/* Starts checking a page on `threads` threads (the caller goes on: it
- * reads the next page meanwhile); check_page_join waits for them. */
+/* Starts checking a page on threads - 1 threads (one with -j1); the
+ * caller reads the next page meanwhile, then checks with them
+ * (check_page_join): never more threads running than asked for. */
 typedef struct checking {
     pthread_t t[MAX_THREADS];
     unsigned started;
+    bool caller_checks;
 } checking;
 
 static void check_page_start(scan_page *s, unsigned threads, checking *c)
@@ -522,15 +524,21 @@ static void check_page_start(scan_page *s, unsigned threads, checking *c)
     atomic_store(&s->next_check, 0);
     atomic_store(&s->failed, 0);
     c->started = 0;
-    for (; c->started < threads; c->started++)
+    c->caller_checks = threads > 1;
+    unsigned want = threads > 1 ? threads - 1 : 1;
+    for (; c->started < want; c->started++)
         if (pthread_create(&c->t[c->started], NULL, check_rows, s) != 0)
             break;
-    if (c->started == 0) /* no thread: check here */
+    if (c->started == 0) { /* no thread: check here */
         check_rows(s);
+        c->caller_checks = false;
+    }
 }
 
 static int check_page_join(scan_page *s, checking *c)
 {
+    if (c->caller_checks)
+        check_rows(s);
     for (unsigned i = 0; i < c->started; i++)
         pthread_join(c->t[i], NULL);
     return atomic_load(&s->failed) ? CORDON_ENOMEM : 0;

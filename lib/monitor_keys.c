@@ -480,6 +480,8 @@ typedef struct cname {
     char codes[CNAME_CODES][2];
     float L;        /* total weight */
     uint64_t light; /* tokens that cannot carry it (build(): essential terms) */
+    float reach;    /* the least listed coverage x L that can reach the
+                       threshold, with the most favourable adjustments */
 } cname;
 
 /* Where a changed term occurs: name, token, and how many tokens it
@@ -929,6 +931,8 @@ static int build(cordon__changeset *cs)
             light |= 1ull << pick;
         }
         m->names[c].light = light;
+        /* a little below, so that it never rejects what meets() keeps */
+        m->names[c].reach = (float)((fq - 0.001) * cn->L);
     }
     for (size_t i = 0; i < m->n_occs; i++) {
         const occ *x = &m->occs[i];
@@ -1077,12 +1081,13 @@ static void probe_key(void *ctx, uint64_t k)
                 p->seen_sim[p->n_seen++] = sim;
             }
         }
-        /* a loose key relates the term at a fixed similarity (the
-         * larger of the two the scorer has) when no other key did
-         * first: take the larger, to bound */
-        if (loose) {
-            const cx_params *pp = cordon__params();
-            float ls = pp->loose_base > pp->loose_rev ? pp->loose_base : pp->loose_rev;
+        /* a term met by a loose key alone is related at the loose
+         * similarity (retrieve.c: cordon__loose_sim, which reads no
+         * digits, forms or other keys), else at the full one: the larger
+         * bounds both */
+        if (loose && p->slot) {
+            float ls = cordon__loose_sim(&p->slot->view,
+                                         p->cs->idx->strings + p->cs->idx->terms[t].text, 1);
             if (ls > sim)
                 sim = ls;
         }
@@ -1619,6 +1624,8 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         for (size_t qt = 0; qt < qn; qt++)
             by_query += tm[qt];
         float ml = by_listed < by_query ? by_listed : by_query;
+        if (ml < cn->reach)
+            continue;
         double floor = cs->threshold - max_adjust(&q, cn);
         /* a margin for float rounding in the scorer: erring low only
          * lets more customers through */
