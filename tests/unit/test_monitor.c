@@ -23,6 +23,8 @@ static const char *const un_path = "data/lists/un_sc/2026-02-27/UN_consolidated.
 
 static cordon_dataset *old_ds;
 static cordon_index *old_idx, *new_idx;
+static cordon_dataset *sdn_ds; /* the SDN list, for the tests that use it (sdn_load) */
+static cordon_index *sdn_idx;
 static char dir[64];
 static char new_xml[128];
 
@@ -147,6 +149,8 @@ static int group_teardown(void **state)
     cordon_index_close(old_idx);
     cordon_index_close(new_idx);
     cordon_dataset_free(old_ds);
+    cordon_index_close(sdn_idx);
+    cordon_dataset_free(sdn_ds);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd) == 0 ? 0 : -1;
@@ -493,16 +497,26 @@ static void test_prefilter_listed_initials(void **state)
  * against the vessel ARGO I, whose numeral is the NUMBER 1): each SDN
  * vessel whose name ends in I, V or X, alone in a changeset, against
  * customers that add a word to its name; every match must pass. */
+/* The SDN list of 2024-05-03, built once for the tests that use it. */
+static void sdn_load(void)
+{
+    if (sdn_idx)
+        return;
+    cordon_source_spec spec = {.name = "ofac_sdn", .format = CORDON_FORMAT_OFAC_CSV, .n_files = 1};
+    spec.files[0] = "data/lists/ofac_sdn/sdn_csv_2024-05-03/sdn.csv";
+    sdn_ds = cordon_dataset_new();
+    cordon_error err;
+    assert_int_equal(cordon_dataset_load(sdn_ds, &spec, &err), 0);
+    assert_int_equal(cordon_index_build(sdn_ds, &sdn_idx, &err), 0);
+}
+
 static void test_prefilter_sdn(void **state)
 {
     (void)state;
-    cordon_source_spec spec = {.name = "ofac_sdn", .format = CORDON_FORMAT_OFAC_CSV, .n_files = 1};
-    spec.files[0] = "data/lists/ofac_sdn/sdn_csv_2024-05-03/sdn.csv";
-    cordon_dataset *ds = cordon_dataset_new();
-    cordon_index *idx = NULL;
+    sdn_load();
+    cordon_dataset *ds = sdn_ds;
+    cordon_index *idx = sdn_idx;
     cordon_error err;
-    assert_int_equal(cordon_dataset_load(ds, &spec, &err), 0);
-    assert_int_equal(cordon_index_build(ds, &idx, &err), 0);
     double threshold = cordon_default_threshold(CORDON_ALGORITHM_DEFAULT);
     cordon_screen_options o = {.threshold = threshold, .limit = CORDON_SCREEN_MAX_LIMIT};
     static const char *const extra[] = {"Ivan", "Trading", "Shipping", "Maria"};
@@ -636,8 +650,154 @@ static void test_prefilter_sdn(void **state)
     cordon__check_free(ck);
     cordon__changeset_free(&cs);
     cordon__buf_free(&sig);
-    cordon_index_close(idx);
-    cordon_dataset_free(ds);
+}
+
+/* ---- customers made from SDN names, at random ------------------------------------- */
+
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)((rng >> 11) % n);
+}
+
+static const char *const given[26] = {
+    "Ahmed", "Boris",  "Carlos",  "David", "Elena",  "Farid", "George", "Hassan", "Ivan",
+    "John",  "Karim",  "Luis",    "Maria", "Nikolai", "Omar", "Pavel",  "Qasim",  "Rafael",
+    "Sergei", "Tariq", "Umar",    "Viktor", "Walid", "Xavier", "Yusuf", "Zaid"};
+
+/* One way customers write a listed name: as listed, a word left out, the
+ * words turned round, some words as initials, listed initials spelt out,
+ * a typo, a word added. */
+static void vary(const char *name, unsigned how, char *out, size_t size)
+{
+    char t[256];
+    snprintf(t, sizeof t, "%s", name);
+    char *w[32];
+    int n = 0;
+    for (char *save = NULL, *x = strtok_r(t, " ,", &save); x && n < 32;
+         x = strtok_r(NULL, " ,", &save))
+        w[n++] = x;
+    out[0] = '\0';
+    int skip = n >= 2 && how == 1 ? (int)rnd((unsigned)n) : -1;
+    int typo = how == 5 ? (int)rnd((unsigned)(n ? n : 1)) : -1;
+    for (int i = 0; i < n; i++) {
+        int k = how == 2 ? (i + 1) % n : i;
+        char y[256];
+        snprintf(y, sizeof y, "%s", w[k]);
+        size_t l = strlen(y);
+        if (k == skip)
+            continue;
+        if (how == 3 && i < n - 1 && rnd(2) && isalpha((unsigned char)y[0]))
+            snprintf(y, sizeof y, "%c.", w[k][0]);
+        if (how == 4 && (l == 1 || (l == 2 && y[1] == '.')) && isalpha((unsigned char)y[0]))
+            snprintf(y, sizeof y, "%s", given[toupper((unsigned char)y[0]) - 'A']);
+        if (k == typo && l >= 4) {
+            size_t at = 1 + rnd((unsigned)(l - 1));
+            unsigned op = rnd(3);
+            if (op == 0)
+                memmove(y + at, y + at + 1, l - at);
+            else if (op == 1)
+                y[at] = (char)('a' + rnd(26));
+            else {
+                char c = y[at];
+                y[at] = y[at - 1];
+                y[at - 1] = c;
+            }
+        }
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? " " : "", y);
+    }
+    if (how == 6)
+        snprintf(out + strlen(out), size - strlen(out), " %s", given[rnd(26)]);
+}
+
+/* Seeded customers from the names of a changed sample of SDN entities and
+ * of others, with the entity's type, another or none, and sometimes its
+ * birth date and a country: every match with a changed entity must pass,
+ * at 0.60 and at the default threshold. */
+static void test_prefilter_variants(void **state)
+{
+    (void)state;
+    sdn_load();
+    size_t n_ent = cordon_index_entity_count(sdn_idx);
+    const double thresholds[2] = {0.6, cordon_default_threshold(CORDON_ALGORITHM_DEFAULT)};
+    cordon__buf sig = {0};
+    for (int ti = 0; ti < 2; ti++) {
+        cordon__changeset cs;
+        assert_int_equal(cordon__changeset_init(&cs, sdn_idx, thresholds[ti]), 0);
+        uint8_t *changed = calloc(n_ent, 1);
+        for (size_t i = (size_t)ti; i < n_ent; i += 97) {
+            changed[i] = 1;
+            assert_int_equal(cordon__changeset_add_entity(&cs, i), 0);
+        }
+        assert_int_equal(cordon__changeset_build(&cs), 0);
+        cordon__check *ck = cordon__check_new();
+        assert_non_null(ck);
+        cordon_screen_options o = {.threshold = thresholds[ti], .limit = CORDON_SCREEN_MAX_LIMIT};
+        size_t customers = 0, candidates = 0, pairs = 0;
+        for (size_t i = (size_t)ti; i < n_ent; i += 97) {
+            /* a changed entity, and one picked at random */
+            size_t pick[2] = {i, rnd((unsigned)n_ent)};
+            for (int pi = 0; pi < 2; pi++) {
+                const cordon_entity *e = cordon_dataset_entity(sdn_ds, pick[pi]);
+                const char *nm = e->names[rnd((unsigned)e->n_names)].value;
+                for (unsigned how = 0; how < 7; how++) {
+                    char v[300];
+                    vary(nm, how, v, sizeof v);
+                    if (!v[0])
+                        continue;
+                    unsigned sch = rnd(4);
+                    cordon_query q = {.name = v, .name_len = strlen(v),
+                                      .schema = sch == 0   ? CORDON_SCHEMA_UNKNOWN
+                                                : sch == 1 ? (e->schema == CORDON_SCHEMA_PERSON
+                                                                  ? CORDON_SCHEMA_ORGANIZATION
+                                                                  : CORDON_SCHEMA_PERSON)
+                                                           : e->schema};
+                    cordon_date dob;
+                    if (rnd(2) && e->n_birth_dates && e->birth_dates[0].day) {
+                        dob = e->birth_dates[0];
+                        q.birth_date = &dob;
+                    }
+                    if (rnd(2)) {
+                        const char *cc = e->n_nationalities && e->nationalities[0].code[0]
+                                             ? e->nationalities[0].code
+                                             : rnd(2) ? "RU" : "IR";
+                        q.country = cc;
+                        q.country_len = 2;
+                    }
+                    cordon_result *r = NULL;
+                    cordon_error err;
+                    if (cordon_screen(sdn_idx, &q, &o, &r, &err) != 0)
+                        continue;
+                    assert_int_equal(cordon__sig_build(&q, &sig, &err), 0);
+                    int meets = cordon__changeset_meets(&cs, ck, sig.data, sig.len);
+                    assert_true(meets == 0 || meets == 1);
+                    customers++;
+                    candidates += (size_t)meets;
+                    for (size_t m = 0; m < r->n_matches; m++) {
+                        if (!changed[r->matches[m].entity])
+                            continue;
+                        pairs++;
+                        if (meets != 1)
+                            fail_msg("\"%s\" matches %s (%.3f) at %.2f but the prefilter "
+                                     "drops it",
+                                     v, r->matches[m].id, r->matches[m].score, thresholds[ti]);
+                    }
+                    cordon_result_free(r);
+                }
+            }
+        }
+        printf("variants at %.2f: %zu customers, %zu candidates, %zu matched pairs checked\n",
+               thresholds[ti], customers, candidates, pairs);
+        assert_true(pairs >= 300);
+        free(changed);
+        cordon__check_free(ck);
+        cordon__changeset_free(&cs);
+    }
+    cordon__buf_free(&sig);
 }
 
 /* ---- runs -------------------------------------------------------------------------- */
@@ -1080,6 +1240,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_is_sound),
         cmocka_unit_test(test_prefilter_listed_initials),
         cmocka_unit_test(test_prefilter_sdn),
+        cmocka_unit_test(test_prefilter_variants),
         cmocka_unit_test(test_delta_equals_full),
         cmocka_unit_test(test_alert_memory),
         cmocka_unit_test(test_engine_change),
