@@ -39,7 +39,8 @@ static void help(FILE *out)
           "It prints the new alerts (a cleared alert comes back only when the customer's\n"
           "data or the entity's record changes) and a summary on stderr. --full screens\n"
           "every customer against the whole index (also automatic when the threshold\n"
-          "changes).\n"
+          "changes, and when the customers' signatures were made by a cordon that\n"
+          "analyses names otherwise).\n"
           "\n"
           "The store is --db FILE, else $CORDON_DB, else ~/.local/state/cordon/cordon.db.\n"
           "Exit status of run: 0 no new alert, 1 new alerts, 2 error.\n",
