@@ -398,11 +398,12 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr,
                     "cordon monitor: run %lld against %.12s (previous %.12s): %zu customers; "
                     "%zu screened in full; entities +%zu ~%zu -%zu; %zu checked against "
-                    "them, %zu screened; %zu new alert%s; %.2f s\n",
+                    "them, %zu screened; %zu new alert%s; %zu near misses rescored "
+                    "(largest drift %.4f); %.2f s\n",
                     (long long)rep.run, rep.snapshot, rep.previous[0] ? rep.previous : "none",
                     rep.customers, rep.screened, rep.entities_added, rep.entities_changed,
                     rep.entities_removed, rep.scanned, rep.candidates, rep.alerts,
-                    rep.alerts == 1 ? "" : "s", rep.seconds);
+                    rep.alerts == 1 ? "" : "s", rep.near_misses, rep.max_drift, rep.seconds);
     }
     cordon_index_close(idx);
     cordon_store_close(st);

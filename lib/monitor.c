@@ -13,6 +13,14 @@
  *     (no analysis, a few hash probes), and only those that meet it are
  *     screened, keeping matches on the changed entities. Scores are
  *     those of a full screening, because the screening is one.
+ *  C. (delta only) A score on an unchanged entity still moves when the
+ *     index changes, because adding names moves every token's weight.
+ *     Each full screening therefore keeps its near misses, the matches
+ *     within DRIFT_BAND below the threshold; a delta rescores every kept
+ *     pair whose entity is unchanged and alerts on the ones that now
+ *     reach the threshold. A delta agrees with a full re-screen while no
+ *     unchanged pair drifts by DRIFT_BAND or more since it was last
+ *     screened in full (docs/AUDIT.md).
  * Work goes in chunks, each committed in one transaction with its alerts
  * and audit records, so a kill loses at most the chunk in flight. The
  * entity hashes move to the new index only when the run finishes; a run
@@ -32,6 +40,12 @@
 #define CHUNK_DELTA 4096   /* the same in a delta, which keeps no per-customer state */
 #define PAGE_SCAN 8192     /* signatures read per page in phase B */
 #define MAX_THREADS 64
+/* Near misses kept: a score this far below the threshold. The largest
+ * drift of an unchanged pair measured between two list releases is
+ * about 0.001 (docs/AUDIT.md, "Drift band"), so 0.03 leaves a wide
+ * margin for drift accumulated over many deltas, while screening 0.03
+ * lower costs little (the same measure). */
+#define DRIFT_BAND 0.03
 #define ENGINE_KEY "monitor_engine" /* cordon_meta: cordon__sig_engine of the last finished run */
 
 /* ---- customers ---------------------------------------------------------------- */
@@ -151,6 +165,11 @@ typedef struct cust {
     cordon_result *res;
     cordon_match *kept;   /* the matches that become alerts */
     size_t n_kept;
+    cordon_match *near;   /* the near misses to keep (DRIFT_BAND) */
+    size_t n_near;
+    const struct near_want *want; /* rescoring: the kept pairs of this customer */
+    size_t n_want;
+    double *now;          /* rescoring: want[i]'s score now, or -1 below the band */
     cordon__buf sig;
     cordon_audit_record *audit;
 } cust;
@@ -167,6 +186,8 @@ static void chunk_reset(chunk *c)
     for (size_t i = 0; i < c->n; i++) {
         cordon_result_free(c->v[i].res);
         free(c->v[i].kept);
+        free(c->v[i].near);
+        free(c->v[i].now);
         cordon__buf_free(&c->v[i].sig);
         cordon_audit_record_free(c->v[i].audit);
     }
@@ -216,9 +237,19 @@ static int take_row(void *ctx, const cordon__customer_row *r)
 
 /* ---- screening (worker threads) -------------------------------------------------- */
 
+/* A kept near miss to rescore. */
+typedef struct near_want {
+    int64_t cid;
+    size_t entity; /* index in the index */
+    double score;  /* as kept */
+} near_want;
+
 typedef struct job {
     const cordon_index *idx;
-    cordon_screen_options so;
+    cordon_screen_options so;       /* screening: DRIFT_BAND below the threshold */
+    cordon_screen_options so_audit; /* what the audit records: the threshold */
+    double threshold;
+    bool rescore;                   /* phase C */
     chunk *c;
     atomic_size_t next;
     bool delta;
@@ -227,6 +258,31 @@ typedef struct job {
     const char *caller;
     bool audit;
 } job;
+
+/* Whether a match of a screening DRIFT_BAND lower reaches the
+ * threshold. Scores are rounded to 4 decimals after the comparison
+ * screen.c makes, so one near the threshold is decided by the answer at
+ * the threshold itself (`exact`, screened only when such a score is
+ * there). */
+#define EDGE 0.001
+
+static bool near_edge(const job *j, const cordon_result *r)
+{
+    for (size_t i = 0; i < r->n_matches; i++)
+        if (r->matches[i].score > j->threshold - EDGE && r->matches[i].score < j->threshold + EDGE)
+            return true;
+    return false;
+}
+
+static bool reaches(const job *j, const cordon_result *exact, const cordon_match *m)
+{
+    if (m->score <= j->threshold - EDGE || m->score >= j->threshold + EDGE || !exact)
+        return m->score >= j->threshold;
+    for (size_t i = 0; i < exact->n_matches; i++)
+        if (exact->matches[i].entity == m->entity)
+            return true;
+    return false;
+}
 
 static void screen_cust(job *j, cust *x)
 {
@@ -257,15 +313,42 @@ static void screen_cust(job *j, cust *x)
         }
     }
     const cordon_result *r = x->res;
-    x->kept = malloc((r->n_matches ? r->n_matches : 1) * sizeof *x->kept);
-    if (!x->kept) {
+    size_t n_alloc = r->n_matches ? r->n_matches : 1;
+    x->kept = malloc(n_alloc * sizeof *x->kept);
+    x->near = malloc(n_alloc * sizeof *x->near);
+    x->now = j->rescore ? malloc((x->n_want ? x->n_want : 1) * sizeof *x->now) : NULL;
+    if (!x->kept || !x->near || (j->rescore && !x->now)) {
         x->rc = CORDON_ENOMEM;
         return;
     }
-    for (size_t i = 0; i < r->n_matches; i++)
-        if (!j->delta || (r->matches[i].entity < cordon_index_entity_count(j->idx) &&
-                          j->changed[r->matches[i].entity]))
-            x->kept[x->n_kept++] = r->matches[i];
+    size_t n_ent = cordon_index_entity_count(j->idx);
+    cordon_result *exact = NULL;
+    if (near_edge(j, r) && (x->rc = cordon_screen(j->idx, &q, &j->so_audit, &exact, &err)))
+        return;
+    if (j->rescore) {
+        /* only the kept pairs: the rest of the answer is not new */
+        for (size_t w = 0; w < x->n_want; w++) {
+            x->now[w] = -1;
+            for (size_t i = 0; i < r->n_matches; i++)
+                if (r->matches[i].entity == x->want[w].entity) {
+                    x->now[w] = r->matches[i].score;
+                    if (reaches(j, exact, &r->matches[i]))
+                        x->kept[x->n_kept++] = r->matches[i];
+                    break;
+                }
+        }
+    } else {
+        for (size_t i = 0; i < r->n_matches; i++) {
+            const cordon_match *m = &r->matches[i];
+            if (j->delta && !(m->entity < n_ent && j->changed[m->entity]))
+                continue;
+            if (reaches(j, exact, m))
+                x->kept[x->n_kept++] = *m;
+            else
+                x->near[x->n_near++] = *m;
+        }
+    }
+    cordon_result_free(exact);
     if (!j->audit)
         return;
     /* the audit record shows the decision made: in a delta, the matches
@@ -275,7 +358,8 @@ static void screen_cust(job *j, cust *x)
     view.n_matches = x->n_kept;
     cordon__buf ctx = {0};
     int rc = cordon__buf_printf(&ctx, "{\"run\":%lld,\"phase\":\"%s\",\"customer\":",
-                                (long long)j->run, j->delta ? "delta" : "full");
+                                (long long)j->run,
+                                j->rescore ? "drift" : j->delta ? "delta" : "full");
     if (!rc)
         rc = cordon__json_str(&ctx, x->id, strlen(x->id));
     if (!rc)
@@ -283,7 +367,8 @@ static void screen_cust(job *j, cust *x)
     if (!rc)
         rc = cordon__buf_terminate(&ctx);
     if (!rc)
-        rc = cordon_audit_record_screen("monitor", j->caller, &q, &j->so, j->idx, &view, ctx.data,
+        rc = cordon_audit_record_screen("monitor", j->caller, &q, &j->so_audit, j->idx, &view,
+                                        ctx.data,
                                         &x->audit, &err);
     cordon__buf_free(&ctx);
     if (rc)
@@ -341,6 +426,53 @@ typedef struct run_ctx {
     cordon_error *err;
 } run_ctx;
 
+/* The near misses of a screened customer, inside write_chunk's
+ * transaction. A full screening replaces them all; a delta screening
+ * records those on the changed entities (the stale ones it leaves are
+ * dropped by phase C); rescoring updates each kept pair, or drops it
+ * once below the band or alerted on (the alert memory takes it over). */
+static int write_near(run_ctx *r, job *j, const cust *x)
+{
+    cordon_store *st = r->st;
+    int rc = 0;
+    if (j->rescore) {
+        for (size_t w = 0; w < x->n_want && !rc; w++) {
+            size_t e = x->want[w].entity;
+            double now = x->now[w];
+            if (now >= 0) {
+                double d = now > x->want[w].score ? now - x->want[w].score
+                                                  : x->want[w].score - now;
+                if (d > r->rep->max_drift)
+                    r->rep->max_drift = d;
+            }
+            bool alerted = false;
+            for (size_t k = 0; k < x->n_kept; k++)
+                alerted |= x->kept[k].entity == e;
+            if (now >= 0 && !alerted) {
+                cordon__near_row n = {.cid = x->cid, .entity = r->ent_id[e],
+                                      .entity_hash = r->ent_hash[e], .score = now,
+                                      .run = r->run};
+                rc = st->ops->near_put(st, &n, r->err);
+            } else {
+                rc = st->ops->near_delete(st, x->cid, r->ent_id[e], r->err);
+            }
+        }
+        return rc;
+    }
+    if (!j->delta)
+        rc = st->ops->near_clear(st, x->cid, r->err);
+    for (size_t m = 0; m < x->n_near && !rc; m++) {
+        size_t e = x->near[m].entity;
+        if (e >= r->n_ent)
+            continue;
+        cordon__near_row n = {.cid = x->cid, .entity = r->ent_id[e],
+                              .entity_hash = r->ent_hash[e], .score = x->near[m].score,
+                              .run = r->run};
+        rc = st->ops->near_put(st, &n, r->err);
+    }
+    return rc;
+}
+
 /* Writes a screened chunk in one transaction, then reports its new
  * alerts. */
 static int write_chunk(run_ctx *r, job *j)
@@ -364,6 +496,8 @@ static int write_chunk(run_ctx *r, job *j)
                                             x->rc ? 0 : x->sig.len, err);
         if (x->rc)
             continue;
+        if (!rc)
+            rc = write_near(r, j, x);
         for (size_t m = 0; m < x->n_kept && !rc; m++) {
             const cordon_match *mt = &x->kept[m];
             if (mt->entity >= r->n_ent)
@@ -650,6 +784,102 @@ static int phase_delta(run_ctx *r, job *j, cordon__changeset *cs)
     return rc;
 }
 
+/* Phase C: the kept near misses of earlier runs. A pair on an entity
+ * that changed or went is dropped (phase B has rescored the customers
+ * that may meet a changed entity); the rest are rescored, one screening
+ * per customer. */
+typedef struct near_scan {
+    run_ctx *r;
+    cordon__strmap ent;  /* entity id -> index + 1 */
+    cordon__vec want;    /* near_want */
+    cordon__vec gone;    /* near_gone */
+    cordon__arena arena;
+} near_scan;
+
+typedef struct near_gone {
+    int64_t cid;
+    const char *entity;
+} near_gone;
+
+static int take_near(void *ctx, const cordon__near_row *n)
+{
+    near_scan *ns = ctx;
+    size_t el = strlen(n->entity);
+    uintptr_t at = (uintptr_t)cordon__strmap_get(&ns->ent, n->entity, el);
+    if (at && strcmp(ns->r->ent_hash[at - 1], n->entity_hash) == 0) {
+        near_want *w = cordon__vec_push(&ns->want, sizeof *w);
+        if (!w)
+            return CORDON_ENOMEM;
+        *w = (near_want){.cid = n->cid, .entity = at - 1, .score = n->score};
+        return 0;
+    }
+    near_gone *g = cordon__vec_push(&ns->gone, sizeof *g);
+    const char *id = cordon__arena_strndup(&ns->arena, n->entity, el);
+    if (!g || !id)
+        return CORDON_ENOMEM;
+    *g = (near_gone){.cid = n->cid, .entity = id};
+    return 0;
+}
+
+static int phase_drift(run_ctx *r, job *j)
+{
+    near_scan ns;
+    memset(&ns, 0, sizeof ns);
+    ns.r = r;
+    cordon__arena_init(&ns.arena);
+    int rc = cordon__strmap_reserve(&ns.ent, r->n_ent) ? CORDON_ENOMEM : 0;
+    for (size_t i = 0; i < r->n_ent && !rc; i++)
+        cordon__strmap_put(&ns.ent, r->ent_id[i], strlen(r->ent_id[i]),
+                           (void *)(uintptr_t)(i + 1)); /* reserved: cannot fail */
+    if (!rc)
+        rc = r->st->ops->near_scan(r->st, r->run, take_near, &ns, r->err);
+    if (rc == CORDON_ENOMEM)
+        cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+    const near_gone *gone = ns.gone.items;
+    if (!rc && ns.gone.count) {
+        rc = r->st->ops->begin(r->st, r->err);
+        for (size_t i = 0; i < ns.gone.count && !rc; i++)
+            rc = r->st->ops->near_delete(r->st, gone[i].cid, gone[i].entity, r->err);
+        if (!rc)
+            rc = r->st->ops->commit(r->st, r->err);
+        if (rc)
+            r->st->ops->rollback(r->st);
+    }
+    const near_want *w = ns.want.items;
+    size_t n = ns.want.count, i = 0;
+    j->rescore = true;
+    j->delta = true;
+    while (!rc && i < n) {
+        chunk_reset(j->c);
+        while (!rc && i < n && j->c->n < CHUNK_FULL) {
+            size_t k = i;
+            while (k < n && w[k].cid == w[i].cid)
+                k++;
+            size_t had = j->c->n;
+            rc = r->st->ops->customer_get(r->st, w[i].cid, take_row, j->c, r->err);
+            if (!rc && j->c->n > had) {
+                j->c->v[had].want = &w[i];
+                j->c->v[had].n_want = k - i;
+                r->rep->near_misses += k - i;
+                r->rep->rescored++;
+            }
+            i = k;
+        }
+        if (rc == CORDON_ENOMEM && (!r->err || r->err->code != CORDON_ENOMEM))
+            cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+        if (!rc && (rc = screen_chunk(j, r->threads)))
+            rc = cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
+        if (!rc)
+            rc = write_chunk(r, j);
+    }
+    j->rescore = false;
+    cordon__strmap_free(&ns.ent);
+    cordon__vec_free(&ns.want);
+    cordon__vec_free(&ns.gone);
+    cordon__arena_free(&ns.arena);
+    return rc;
+}
+
 typedef struct state_map {
     cordon__strmap map; /* id -> hash, both in arena */
     cordon__vec ids;    /* const char *: every stored id */
@@ -845,8 +1075,11 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
     cordon__changeset cs;
     memset(&cs, 0, sizeof cs);
     job j = {.idx = idx, .c = &c, .run = r.run, .caller = o.caller, .audit = !o.no_audit};
-    j.so.threshold = threshold;
+    j.threshold = threshold;
+    j.so.threshold = threshold > DRIFT_BAND ? threshold - DRIFT_BAND : 0.0;
     j.so.limit = CORDON_SCREEN_MAX_LIMIT;
+    j.so_audit = j.so;
+    j.so_audit.threshold = threshold;
     rc = entity_hashes(&r);
     if (!rc)
         rc = phase_full(&r, &j);
@@ -856,7 +1089,8 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
             rc = cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
         if (!rc)
             rc = entity_delta(&r, changed, false);
-        if (!rc && cordon__changeset_init(&cs, idx, threshold))
+        /* DRIFT_BAND lower: the near misses on changed entities too */
+        if (!rc && cordon__changeset_init(&cs, idx, j.so.threshold))
             rc = CORDON_ENOMEM;
         for (size_t i = 0; i < r.n_ent && !rc; i++)
             if (changed[i])
@@ -868,6 +1102,8 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
             j.changed = changed;
             rc = phase_delta(&r, &j, &cs);
         }
+        if (!rc)
+            rc = phase_drift(&r, &j);
     }
     /* the new entity state and the run's figures, together */
     if (!rc)

@@ -37,6 +37,17 @@ typedef struct cordon__customer_row {
     size_t sig_len;            /* signatures only, else NULL */
 } cordon__customer_row;
 
+/* A near miss kept from a customer's last full screening (monitor.c's
+ * drift band). Strings valid during a callback only. */
+typedef struct cordon__near_row {
+    int64_t cid;
+    const char *entity;      /* entity id */
+    const char *entity_hash; /* its content hash when scored */
+    double score;
+    int64_t run;             /* the run that scored it */
+} cordon__near_row;
+
+typedef int (*cordon__near_fn)(void *ctx, const cordon__near_row *row);
 typedef int (*cordon__customer_fn)(void *ctx, const cordon__customer_row *row);
 typedef int (*cordon__entity_state_fn)(void *ctx, const char *id, const char *hash);
 
@@ -112,6 +123,15 @@ typedef struct cordon__store_ops {
     int (*decision_insert)(cordon_store *st, const cordon_alert *a,
                            cordon_alert_status decision, const char *note, const char *caller,
                            int64_t time_ms, uint64_t audit_seq, cordon_error *err);
+
+    /* near misses: dropping a customer's, recording one (replacing the
+     * same customer and entity), reading those of runs before
+     * before_run in customer order, dropping one */
+    int (*near_clear)(cordon_store *st, int64_t cid, cordon_error *err);
+    int (*near_put)(cordon_store *st, const cordon__near_row *n, cordon_error *err);
+    int (*near_scan)(cordon_store *st, int64_t before_run, cordon__near_fn fn, void *ctx,
+                     cordon_error *err);
+    int (*near_delete)(cordon_store *st, int64_t cid, const char *entity, cordon_error *err);
 } cordon__store_ops;
 
 /* Every backend's handle starts with this. */

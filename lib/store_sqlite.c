@@ -61,6 +61,11 @@ static const char schema_sql[] =
     " candidates INTEGER, alerts INTEGER);"
     "CREATE TABLE IF NOT EXISTS entities("
     " id TEXT PRIMARY KEY, hash TEXT NOT NULL, run INTEGER NOT NULL) WITHOUT ROWID;"
+    /* near misses of the last full screening (the drift band, monitor.c),
+     * rescored in every delta */
+    "CREATE TABLE IF NOT EXISTS near_misses("
+    " cid INTEGER NOT NULL, entity TEXT NOT NULL, entity_hash TEXT NOT NULL,"
+    " score REAL NOT NULL, run INTEGER NOT NULL, PRIMARY KEY(cid, entity)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS alerts("
     " id INTEGER PRIMARY KEY, run INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
     " customer TEXT NOT NULL, customer_name TEXT NOT NULL, entity TEXT NOT NULL,"
@@ -88,6 +93,7 @@ enum {
     S_RUN_LAST, S_RUN_BEGIN, S_RUN_FINISH, S_RUNS_STALE,
     S_ENT_SCAN, S_ENT_PUT, S_ENT_DELETE, S_META_GET, S_META_PUT,
     S_ALERT_INSERT, S_ALERT_STATUS, S_DECISION_INSERT,
+    S_NEAR_CLEAR, S_NEAR_PUT, S_NEAR_SCAN, S_NEAR_DELETE,
     S_COUNT_
 };
 
@@ -154,6 +160,14 @@ static const char *const stmt_sql[S_COUNT_] = {
     [S_DECISION_INSERT] =
         "INSERT INTO decisions(alert, time_ms, decision, note, caller, customer_hash,"
         " entity_hash, audit_seq) VALUES(?,?,?,?,?,?,?,?)",
+    [S_NEAR_CLEAR] = "DELETE FROM near_misses WHERE cid = ?",
+    [S_NEAR_PUT] = "INSERT INTO near_misses(cid, entity, entity_hash, score, run)"
+                   " VALUES(?,?,?,?,?) ON CONFLICT(cid, entity) DO UPDATE SET"
+                   " entity_hash = excluded.entity_hash, score = excluded.score,"
+                   " run = excluded.run",
+    [S_NEAR_SCAN] = "SELECT cid, entity, entity_hash, score, run FROM near_misses"
+                    " WHERE run < ? ORDER BY cid",
+    [S_NEAR_DELETE] = "DELETE FROM near_misses WHERE cid = ? AND entity = ?",
 };
 
 typedef struct sq_store {
@@ -817,6 +831,66 @@ static int sq_entity_delete(cordon_store *base, const char *id, cordon_error *er
     return step_done(s, st, err, "cannot drop an entity hash");
 }
 
+/* ---- near misses ----------------------------------------------------------------------- */
+
+static int sq_near_clear(cordon_store *base, int64_t cid, cordon_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st = stmt(s, S_NEAR_CLEAR, err);
+    if (!st)
+        return err ? err->code : CORDON_EIO;
+    sqlite3_bind_int64(st, 1, cid);
+    return step_done(s, st, err, "cannot clear near misses");
+}
+
+static int sq_near_put(cordon_store *base, const cordon__near_row *n, cordon_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st = stmt(s, S_NEAR_PUT, err);
+    if (!st)
+        return err ? err->code : CORDON_EIO;
+    sqlite3_bind_int64(st, 1, n->cid);
+    bind_text(st, 2, n->entity);
+    bind_text(st, 3, n->entity_hash);
+    sqlite3_bind_double(st, 4, n->score);
+    sqlite3_bind_int64(st, 5, n->run);
+    return step_done(s, st, err, "cannot record a near miss");
+}
+
+static int sq_near_scan(cordon_store *base, int64_t before_run, cordon__near_fn fn, void *ctx,
+                        cordon_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st = stmt(s, S_NEAR_SCAN, err);
+    if (!st)
+        return err ? err->code : CORDON_EIO;
+    sqlite3_bind_int64(st, 1, before_run);
+    int rc, out = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cordon__near_row n = {.cid = sqlite3_column_int64(st, 0), .entity = col_text(st, 1),
+                              .entity_hash = col_text(st, 2),
+                              .score = sqlite3_column_double(st, 3),
+                              .run = sqlite3_column_int64(st, 4)};
+        if ((out = fn(ctx, &n)) != 0)
+            break;
+    }
+    if (!out && rc != SQLITE_DONE)
+        out = db_fail(s, err, "cannot read near misses");
+    sqlite3_reset(st);
+    return out;
+}
+
+static int sq_near_delete(cordon_store *base, int64_t cid, const char *entity, cordon_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st = stmt(s, S_NEAR_DELETE, err);
+    if (!st)
+        return err ? err->code : CORDON_EIO;
+    sqlite3_bind_int64(st, 1, cid);
+    bind_text(st, 2, entity);
+    return step_done(s, st, err, "cannot drop a near miss");
+}
+
 /* ---- alerts and decisions ------------------------------------------------------------ */
 
 static int sq_alert_insert(cordon_store *base, const cordon_alert *a, int64_t *id,
@@ -953,4 +1027,8 @@ static const cordon__store_ops sqlite_ops = {
     .alert_insert = sq_alert_insert,
     .alert_scan = sq_alert_scan,
     .decision_insert = sq_decision_insert,
+    .near_clear = sq_near_clear,
+    .near_put = sq_near_put,
+    .near_scan = sq_near_scan,
+    .near_delete = sq_near_delete,
 };

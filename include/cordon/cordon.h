@@ -1586,6 +1586,9 @@ typedef struct cordon_monitor_report {
     size_t candidates;       /* of them, sharing a retrieval key: screened */
     size_t alerts;           /* new alerts */
     double seconds;
+    size_t near_misses;      /* delta: kept near misses on unchanged entities, rescored */
+    size_t rescored;         /* delta: customers screened again for them */
+    double max_drift;        /* delta: largest |score change| among them */
 } cordon_monitor_report;
 
 typedef enum cordon_alert_status {

@@ -957,7 +957,9 @@ static void test_delta_equals_full(void **state)
     same_pairs(got, want);
     cordon_audit_check chk;
     assert_int_equal(cordon_audit_verify(st, &chk, &err), 0);
-    assert_int_equal(chk.records, p->n + rep.candidates);
+    printf("drift: %zu near misses of %zu customers rescored, largest drift %.4f\n",
+           rep.near_misses, rep.rescored, rep.max_drift);
+    assert_int_equal(chk.records, p->n + rep.candidates + rep.rescored);
     cordon_store_close(st);
 
     /* a full re-screen of the copy raises the same new alerts */
@@ -973,6 +975,7 @@ static void test_delta_equals_full(void **state)
     for (size_t i = 0; i < full->n; i++)
         if (is_changed(full->v[i].entity))
             full_changed->v[full_changed->n++] = full->v[i];
+    printf("full: %zu new alerts; delta: %zu\n", full->n, got->n);
     same_pairs(got, full_changed);
     printf("full: %zu new alerts, %zu on changed entities (first run: %zu)\n", full->n,
            full_changed->n, first_alerts);
@@ -982,6 +985,135 @@ static void test_delta_equals_full(void **state)
     free(got);
     free(want);
     free(p);
+}
+
+/* ---- drift: an unchanged entity's score moved by an update ----------------------------- */
+
+/* Score of customer name `name` (a person) against entity `id`, or -1
+ * under `threshold`. */
+static double score_of(const cordon_index *idx, const char *name, const char *id,
+                       double threshold)
+{
+    cordon_query q = {.name = name, .name_len = strlen(name), .schema = CORDON_SCHEMA_PERSON};
+    cordon_screen_options o = {.threshold = threshold, .limit = CORDON_SCREEN_MAX_LIMIT};
+    cordon_result *r = NULL;
+    cordon_error err;
+    assert_int_equal(cordon_screen(idx, &q, &o, &r, &err), 0);
+    double s = -1;
+    for (size_t i = 0; i < r->n_matches; i++)
+        if (!strcmp(r->matches[i].id, id))
+            s = r->matches[i].score;
+    cordon_result_free(r);
+    return s;
+}
+
+/* The UN list with three more people named AQSA (QDi.901-903): the
+ * token gets commoner, so it weighs less in every name that has it. */
+static cordon_index *build_aqsa(void)
+{
+    char *x = slurp(un_path, NULL);
+    assert_non_null(x);
+    const char *surnames[3] = {"NOVAK", "HORVAT", "SILVA"};
+    for (int i = 0; i < 3; i++) {
+        char add[600];
+        snprintf(add, sizeof add,
+                 "<INDIVIDUALS>\n    <INDIVIDUAL>\n      <DATAID>990000%d</DATAID>\n"
+                 "      <VERSIONNUM>1</VERSIONNUM>\n      <FIRST_NAME>AQSA</FIRST_NAME>\n"
+                 "      <SECOND_NAME>%s</SECOND_NAME>\n"
+                 "      <UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE>\n"
+                 "      <REFERENCE_NUMBER>QDi.90%d</REFERENCE_NUMBER>\n"
+                 "      <LISTED_ON>2026-03-01</LISTED_ON>\n    </INDIVIDUAL>\n",
+                 i + 1, surnames[i], i + 1);
+        assert_int_equal(replace_once(&x, "<INDIVIDUALS>\n", add), 0);
+    }
+    char path[160];
+    snprintf(path, sizeof path, "%s/UN_aqsa.xml", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(x, 1, strlen(x), f), strlen(x));
+    fclose(f);
+    free(x);
+    cordon_index *idx = build(path, NULL);
+    assert_non_null(idx);
+    return idx;
+}
+
+static void test_drift(void **state)
+{
+    (void)state;
+    cordon_index *aqsa = build_aqsa();
+    /* Aesa Mahmood against QDi.356 AQSA MAHMOOD, which does not change:
+     * under the threshold before, over it after (AQSA, the token that
+     * matched only fuzzily, now weighs less) */
+    double before = score_of(old_idx, "Aesa Mahmood", "un_sc:QDi.356", 0.80);
+    double after = score_of(aqsa, "Aesa Mahmood", "un_sc:QDi.356", 0.80);
+    printf("drift: Aesa Mahmood / QDi.356 %.4f -> %.4f\n", before, after);
+    assert_true(before >= 0.82 && score_of(old_idx, "Aesa Mahmood", "un_sc:QDi.356", 0.85) < 0);
+    assert_true(after >= 0.85 && score_of(aqsa, "Aesa Mahmood", "un_sc:QDi.356", 0.85) == after);
+
+    char a_path[128], b_path[128];
+    snprintf(a_path, sizeof a_path, "%s", db_path("drift"));
+    snprintf(b_path, sizeof b_path, "%s", db_path("drift_full"));
+    cordon_store *st = open_store(a_path);
+    cordon_customer c[3] = {
+        {.id = "D1", .name = "Aesa Mahmood", .schema = CORDON_SCHEMA_PERSON},
+        {.id = "D2", .name = "Aqsa Novak", .schema = CORDON_SCHEMA_PERSON},
+        {.id = "D3", .name = "Ivan Petrov", .schema = CORDON_SCHEMA_PERSON},
+    };
+    cordon_error err;
+    assert_int_equal(cordon_monitor_add(st, c, 3, NULL, &err), 0);
+    cordon_monitor_options o = {.threads = 2};
+    cordon_monitor_report rep;
+    pairs *got = calloc(1, sizeof *got), *full = calloc(1, sizeof *full);
+    assert_int_equal(cordon_monitor_run(st, old_idx, &o, take_alert, got, &rep, &err), 0);
+    for (size_t i = 0; i < got->n; i++)
+        assert_false(!strcmp(got->v[i].customer, "D1") &&
+                     !strcmp(got->v[i].entity, "un_sc:QDi.356"));
+    cordon_store_close(st);
+    copy_file(a_path, b_path);
+
+    /* the delta: three entities added, none changed; the kept near miss
+     * of D1 is rescored and now raises its alert */
+    st = open_store(a_path);
+    got->n = 0;
+    assert_int_equal(cordon_monitor_run(st, aqsa, &o, take_alert, got, &rep, &err), 0);
+    assert_int_equal(rep.screened, 0);
+    assert_int_equal(rep.entities_added, 3);
+    assert_int_equal(rep.entities_changed, 0);
+    assert_int_equal(rep.entities_removed, 0);
+    bool found = false;
+    for (size_t i = 0; i < got->n; i++)
+        if (!strcmp(got->v[i].customer, "D1") && !strcmp(got->v[i].entity, "un_sc:QDi.356")) {
+            found = true;
+            assert_true(got->v[i].score == after);
+        }
+    assert_true(found);
+    assert_true(rep.near_misses >= 1 && rep.rescored >= 1);
+    assert_true(rep.max_drift > 0 && rep.max_drift < 0.03);
+    printf("drift delta: %zu alerts, %zu near misses of %zu customers rescored, largest drift "
+           "%.4f\n",
+           got->n, rep.near_misses, rep.rescored, rep.max_drift);
+    cordon_audit_check chk;
+    assert_int_equal(cordon_audit_verify(st, &chk, &err), 0);
+    assert_int_equal(chk.records, 3 + rep.candidates + rep.rescored);
+    /* the same index again: nothing new, and the alerted pair is no
+     * longer kept as a near miss */
+    pairs *again = calloc(1, sizeof *again);
+    assert_int_equal(cordon_monitor_run(st, aqsa, &o, take_alert, again, &rep, &err), 0);
+    assert_int_equal(again->n, 0);
+    cordon_store_close(st);
+
+    /* a full re-screen of the copy raises exactly the same alerts */
+    st = open_store(b_path);
+    cordon_monitor_options of = {.threads = 2, .full = 1};
+    assert_int_equal(cordon_monitor_run(st, aqsa, &of, take_alert, full, &rep, &err), 0);
+    assert_int_equal(rep.screened, 3);
+    same_pairs(got, full);
+    cordon_store_close(st);
+    free(again);
+    free(got);
+    free(full);
+    cordon_index_close(aqsa);
 }
 
 /* ---- alert memory -------------------------------------------------------------------- */
@@ -1242,6 +1374,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_sdn),
         cmocka_unit_test(test_prefilter_variants),
         cmocka_unit_test(test_delta_equals_full),
+        cmocka_unit_test(test_drift),
         cmocka_unit_test(test_alert_memory),
         cmocka_unit_test(test_engine_change),
         cmocka_unit_test(test_customer_checks),

@@ -84,8 +84,8 @@ static void test_create_and_reopen(void **state)
     free(v);
     char *tables = query1(p, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
                              " WHERE type = 'table' ORDER BY name)");
-    assert_string_equal(tables, "alerts audit cordon_meta customers decisions entities runs"
-                                " signatures");
+    assert_string_equal(tables, "alerts audit cordon_meta customers decisions entities"
+                                " near_misses runs signatures");
     free(tables);
     char *trig = query1(p, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
                            " WHERE type = 'trigger' ORDER BY name)");
