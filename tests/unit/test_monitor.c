@@ -1102,6 +1102,25 @@ static void test_drift(void **state)
     assert_int_equal(cordon_monitor_run(st, aqsa, &o, take_alert, again, &rep, &err), 0);
     assert_int_equal(again->n, 0);
     cordon_store_close(st);
+    /* after MAX_DELTAS deltas in a row (20, counted in cordon_meta), a
+     * run is a full one, which resets the count */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(a_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE cordon_meta SET value = '19' WHERE key ="
+                                      " 'monitor_deltas'", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+    st = open_store(a_path);
+    assert_int_equal(cordon_monitor_run(st, old_idx, &o, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(rep.screened, 0); /* the 20th delta */
+    assert_int_equal(rep.entities_removed, 3);
+    assert_int_equal(cordon_monitor_run(st, aqsa, &o, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(rep.screened, 3); /* then a full run */
+    assert_int_equal(rep.scanned, 0);
+    assert_int_equal(cordon_monitor_run(st, old_idx, &o, NULL, NULL, &rep, &err), 0);
+    assert_int_equal(rep.screened, 0); /* and deltas again */
+    assert_int_equal(rep.entities_removed, 3);
+    cordon_store_close(st);
 
     /* a full re-screen of the copy raises exactly the same alerts */
     st = open_store(b_path);
