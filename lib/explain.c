@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 /* Appends to a fixed buffer, counting what the whole text needs. */
 typedef struct line {
     char *buf;
@@ -130,64 +128,13 @@ char *cordon_match_explain(const cordon_match *m)
 
 /* ---- JSON ------------------------------------------------------------------- */
 
-static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
-
-static json_t *explanation_json(const cordon_match *m)
-{
-    const cordon_explanation *x = &m->explanation;
-    json_t *o = json_object();
-    json_t *pairs = json_array();
-    json_t *adjs = json_array();
-    json_t *quals = json_array();
-    if (!o || !pairs || !adjs || !quals) {
-        json_decref(o);
-        json_decref(pairs);
-        json_decref(adjs);
-        json_decref(quals);
-        return NULL;
-    }
-    json_object_set_new(o, "matched_name", jstr(x->matched_name));
-    json_object_set_new(o, "matched_kind", json_string(cordon_name_kind_name(x->matched_kind)));
-    json_object_set_new(o, "name_score", json_real(x->name_score));
-    for (size_t i = 0; i < x->n_pairs; i++) {
-        const cordon_token_pair *p = &x->pairs[i];
-        json_array_append_new(pairs, json_pack("{s:o,s:o,s:f,s:f,s:s}", "query", jstr(p->query),
-                                               "listed", jstr(p->listed), "score", p->score,
-                                               "weight", p->weight, "method", p->method));
-    }
-    json_object_set_new(o, "tokens", pairs);
-    for (size_t i = 0; i < x->n_adjustments; i++) {
-        const cordon_adjustment *a = &x->adjustments[i];
-        json_array_append_new(adjs, json_pack("{s:s,s:f,s:s}", "field", a->field, "delta",
-                                              a->delta, "reason", a->reason));
-    }
-    json_object_set_new(o, "adjustments", adjs);
-    for (unsigned k = 0; k < 4; k++)
-        if (x->qualifiers >> k & 1)
-            json_array_append_new(quals, json_string(qualifier_names[k]));
-    json_object_set_new(o, "qualifiers", quals);
-    json_object_set_new(o, "identifier", jstr(x->identifier));
-    return o;
-}
-
-static char *dump(json_t *root)
-{
-    if (!root)
-        return NULL;
-    char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    json_decref(root);
-    if (!s)
-        return NULL;
-    return s; /* jansson allocates with malloc: cordon_free frees it */
-}
-
 /*
  * A screening result is written straight into a buffer rather than built
  * as a jansson tree: the tree (an object per match, pair and adjustment,
  * each key copied and hashed) cost more CPU than screening a cheap query,
  * on every /search answer and batch row. The bytes are exactly those of
  * json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
- * of the tree explanation_json and the comparison branch still build,
+ * of the jansson tree tests/unit/test_result_json.c builds as a reference,
  * including jansson's treatment of bad values: a string that is not
  * UTF-8, or a number that is not finite, drops its key, and drops a
  * whole token pair or adjustment (as json_pack fails on it).
@@ -312,7 +259,7 @@ static void jw_member_real(jw *j, int *first, const char *key, double v)
     }
 }
 
-/* The explanation, as explanation_json builds it. */
+/* The explanation object of a match. */
 static void jw_explanation(jw *j, const cordon_match *m)
 {
     const cordon_explanation *x = &m->explanation;
@@ -379,23 +326,26 @@ char *cordon_result_json(const cordon_result *r)
 {
     if (!r)
         return NULL;
-    if (r->is_comparison) {
-        const cordon_match *m = r->n_matches ? &r->matches[0] : NULL;
-        double score = m ? m->score : 0.0;
-        json_t *o = json_object();
-        if (!o)
-            return NULL;
-        json_object_set_new(o, "score", json_real(score));
-        json_object_set_new(o, "match", json_boolean(score >= r->threshold));
-        json_object_set_new(o, "threshold", json_real(r->threshold));
-        json_object_set_new(o, "explanation", m ? explanation_json(m) : json_null());
-        return dump(o);
-    }
     jw j = {{0}, 0};
     int first = 1;
     if (cordon__buf_reserve(&j.b, 512 + r->n_matches * 1024))
         return NULL;
     jw_raw(&j, "{", 1);
+    if (r->is_comparison) {
+        const cordon_match *m = r->n_matches ? &r->matches[0] : NULL;
+        double score = m ? m->score : 0.0;
+        jw_member_real(&j, &first, "score", score);
+        jw_key(&j, &first, "match");
+        jw_lit(&j, score >= r->threshold ? "true" : "false");
+        jw_member_real(&j, &first, "threshold", r->threshold);
+        jw_key(&j, &first, "explanation");
+        if (m)
+            jw_explanation(&j, m);
+        else
+            jw_lit(&j, "null");
+        jw_raw(&j, "}", 1);
+        goto done;
+    }
     jw_member_str(&j, &first, "query", r->query);
     jw_member_real(&j, &first, "threshold", r->threshold);
     jw_member_cstr(&j, &first, "algorithm", cordon_algorithm_name(r->algorithm));
@@ -421,6 +371,7 @@ char *cordon_result_json(const cordon_result *r)
         jw_raw(&j, "}", 1);
     }
     jw_raw(&j, "]}", 2);
+done:
     if (j.oom || cordon__buf_terminate(&j.b)) {
         cordon__buf_free(&j.b);
         return NULL;

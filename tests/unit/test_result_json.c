@@ -6,7 +6,8 @@
  * kept here as the reference): on real results of the default bundle,
  * and on made-up results with every kind of character to escape, numbers
  * in every form %g takes, and values jansson refuses (text that is not
- * UTF-8, NaN), which drop their key or their whole token pair.
+ * UTF-8, NaN), which drop their key or their whole token pair; and on
+ * cordon_compare's answers, whose shape is its own.
  */
 #include "test_util.h"
 
@@ -72,8 +73,25 @@ static json_t *ref_explanation(const cordon_match *m)
     return o;
 }
 
+static char *ref_dump(json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(o);
+    return s;
+}
+
 static char *ref_json(const cordon_result *r)
 {
+    if (r->is_comparison) {
+        const cordon_match *m = r->n_matches ? &r->matches[0] : NULL;
+        double score = m ? m->score : 0.0;
+        json_t *o = json_object();
+        json_object_set_new(o, "score", json_real(score));
+        json_object_set_new(o, "match", json_boolean(score >= r->threshold));
+        json_object_set_new(o, "threshold", json_real(r->threshold));
+        json_object_set_new(o, "explanation", m ? ref_explanation(m) : json_null());
+        return ref_dump(o);
+    }
     json_t *o = json_object(), *ms = json_array();
     json_object_set_new(o, "query", jstr(r->query));
     json_object_set_new(o, "threshold", json_real(r->threshold));
@@ -94,9 +112,7 @@ static char *ref_json(const cordon_result *r)
         json_array_append_new(ms, mo);
     }
     json_object_set_new(o, "matches", ms);
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    json_decref(o);
-    return s;
+    return ref_dump(o);
 }
 
 static void assert_same_as_reference(const cordon_result *r)
@@ -159,6 +175,42 @@ static void test_real_results(void **state)
     assert_int_equal(cordon_screen(idx, &q, NULL, &r, &err), 0);
     assert_same_as_reference(r);
     cordon_result_free(r);
+}
+
+/* cordon_compare's answers ({"score", "match", "threshold", "explanation"}):
+ * the README's pairs, a pair that scores nothing, and a match and a
+ * non-match at the default threshold. */
+static void test_comparisons(void **state)
+{
+    (void)state;
+    static const struct { const char *a, *b; int match; } pairs[] = {
+        {"Kim Jong-un", "KIM, Jong Un", 1},
+        {"Vladimir Poutine", "PUTIN, Vladimir Vladimirovich", 1},
+        {"Владимир Путин", "PUTIN, Vladimir", 1},
+        {"SPARTA IV", "SPARTA II", 0},
+        {"John Smith", "KIM, Jong Un", 0},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        cordon_result *r = NULL;
+        cordon_error err;
+        assert_int_equal(cordon_compare(idx, pairs[i].a, strlen(pairs[i].a), pairs[i].b,
+                                        strlen(pairs[i].b), CORDON_SCHEMA_UNKNOWN, NULL, &r,
+                                        &err),
+                         0);
+        assert_true(r->is_comparison);
+        assert_same_as_reference(r);
+        char *s = cordon_result_json(r);
+        assert_non_null(strstr(s, pairs[i].match ? "\"match\":true" : "\"match\":false"));
+        cordon_free(s);
+        cordon_result_free(r);
+    }
+    /* a hand-made comparison without its match: the explanation is null */
+    cordon_result none = {.threshold = 0.85, .is_comparison = 1};
+    char *s = cordon_result_json(&none);
+    assert_string_equal(s, "{\"score\":0.0,\"match\":false,\"threshold\":0.85,"
+                           "\"explanation\":null}");
+    cordon_free(s);
+    assert_same_as_reference(&none);
 }
 
 /* ---- made-up results ------------------------------------------------------ */
@@ -265,6 +317,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_results),
+        cmocka_unit_test(test_comparisons),
         cmocka_unit_test(test_escapes_and_numbers),
         cmocka_unit_test(test_refused_values),
     };
