@@ -470,11 +470,22 @@ float cordon__score_name(const cordon_index *idx, cx_query *q, uint32_t n,
  * brute-force reference that retrieval's recall is measured against. */
 int cordon__query_relate_exhaustive(cx_query *q, const cordon_index *idx);
 
-/* Screening with knobs for benchmarks: leave one listed name out (as if
- * it were not in the index), or score every name (brute force). */
+/* Screening with knobs: leave one listed name out (as if it were not in
+ * the index), or score every name (brute force), for benchmarks; or
+ * answer only about some entities, for monitoring:
+ *  - `mask`: retrieval runs as in a whole screening, and names of other
+ *    entities are not scored, so the entities masked in get the scores
+ *    a whole screening gives them;
+ *  - `only`: no retrieval; the names of the entities listed are scored
+ *    directly. Where a whole screening retrieves such a name, the score
+ *    is the same; it may also give a score to a name that retrieval
+ *    would not have found (query initials are bounded loosely there). */
 typedef struct cx_screen_ext {
     uint32_t exclude_name; /* CX_NONE for none */
     int exhaustive;
+    const uint8_t *mask;   /* entity index -> nonzero: answer about it; or NULL */
+    const uint32_t *only;  /* entity indexes to score directly; or NULL */
+    size_t n_only;
 } cx_screen_ext;
 int cordon__screen_ext(const cordon_index *idx, const cordon_query *query,
                        const cordon_screen_options *opts, const cx_screen_ext *ext,

@@ -27,6 +27,7 @@
  * that died is redone from what it left (alerts are unique per customer,
  * entity and both hashes, so nothing is raised twice).
  */
+#include "index_int.h"
 #include "monitor_int.h"
 #include "store_int.h"
 
@@ -305,13 +306,57 @@ static void screen_cust(job *j, cust *x)
         q.ids = &qid;
         q.n_ids = 1;
     }
+    /* A delta asks only about the changed entities: retrieval runs as in
+     * a whole screening, and the names of other entities are not scored.
+     * Rescoring asks only about the kept pairs' entities, scoring their
+     * names directly (no retrieval): the same score wherever a whole
+     * screening finds the name. Below the threshold, that answer stands
+     * (a whole screening could only have missed the pair, no alert
+     * either way); a pair that may alert is decided by a whole screening,
+     * masked to those entities. */
+    cx_screen_ext ext = {.exclude_name = CX_NONE, .mask = j->delta ? j->changed : NULL};
+    uint8_t *want = NULL;
+    uint32_t *only = NULL;
     cordon_error err;
-    x->rc = cordon_screen(j->idx, &q, &j->so, &x->res, &err);
+    if (j->rescore) {
+        if (!(only = malloc((x->n_want ? x->n_want : 1) * sizeof *only))) {
+            x->rc = CORDON_ENOMEM;
+            return;
+        }
+        for (size_t w = 0; w < x->n_want; w++)
+            only[w] = (uint32_t)x->want[w].entity;
+        cx_screen_ext direct = {.exclude_name = CX_NONE, .only = only, .n_only = x->n_want};
+        x->rc = cordon__screen_ext(j->idx, &q, &j->so, &direct, &x->res, &err);
+        bool may_alert = false;
+        for (size_t i = 0; !x->rc && i < x->res->n_matches; i++)
+            may_alert |= x->res->matches[i].score > j->threshold - EDGE;
+        free(only);
+        if (x->rc)
+            return;
+        if (may_alert) {
+            cordon_result_free(x->res);
+            x->res = NULL;
+            if (!(want = calloc(cordon_index_entity_count(j->idx) + 1, 1))) {
+                x->rc = CORDON_ENOMEM;
+                return;
+            }
+            for (size_t w = 0; w < x->n_want; w++)
+                want[x->want[w].entity] = 1;
+            ext.mask = want;
+        }
+    }
+    cordon_result *exact = NULL;
+    if (!x->res)
+        x->rc = cordon__screen_ext(j->idx, &q, &j->so, &ext, &x->res, &err);
+    if (!x->rc && near_edge(j, x->res))
+        x->rc = cordon__screen_ext(j->idx, &q, &j->so_audit, &ext, &exact, &err);
+    free(want);
     if (x->rc)
         return;
     if (!j->delta) {
         cordon_error e2;
         if (cordon__sig_build(&q, &x->sig, &e2) == CORDON_ENOMEM) {
+            cordon_result_free(exact);
             x->rc = CORDON_ENOMEM;
             return;
         }
@@ -322,13 +367,11 @@ static void screen_cust(job *j, cust *x)
     x->near = malloc(n_alloc * sizeof *x->near);
     x->now = j->rescore ? malloc((x->n_want ? x->n_want : 1) * sizeof *x->now) : NULL;
     if (!x->kept || !x->near || (j->rescore && !x->now)) {
+        cordon_result_free(exact);
         x->rc = CORDON_ENOMEM;
         return;
     }
     size_t n_ent = cordon_index_entity_count(j->idx);
-    cordon_result *exact = NULL;
-    if (near_edge(j, r) && (x->rc = cordon_screen(j->idx, &q, &j->so_audit, &exact, &err)))
-        return;
     if (j->rescore) {
         /* only the kept pairs: the rest of the answer is not new */
         for (size_t w = 0; w < x->n_want; w++) {

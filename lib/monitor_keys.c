@@ -570,8 +570,16 @@ typedef struct lowc {
     float low;
 } lowc;
 
+/* What a slot view's keys hit in the filters (slot_bits), by the view's
+ * fingerprint: customers share most of their tokens, and testing a
+ * view's forms and deletions is most of a check. */
+#define BITC_BITS 14
+enum { BIT_STRONG = 1, BIT_INIT = 2, BIT_ESS = 4, BIT_KNOWN = 8 };
+
 struct cordon__check {
     dslot d;
+    uint64_t bit_fp[1u << BITC_BITS];
+    uint8_t bits[1u << BITC_BITS];
     lowc low[1u << LOWC_BITS];
     simc cache[1u << SIMC_BITS];
     uint64_t slot_fp[1u << SLOTC_BITS]; /* apart from what they met, so that a
@@ -1373,7 +1381,8 @@ static int slot_initial(cordon__check *ck, probe *pr, const unsigned char *p, si
  * view are in the signature, its query tokens, and whether a key other
  * than its first letter's passed. */
 typedef struct met_slot {
-    size_t at, view_start, view_end;
+    size_t at;
+    uint64_t fp; /* of the view */
     uint8_t first, width;
     bool strong;
 } met_slot;
@@ -1478,13 +1487,23 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         /* a token over 255 bytes was kept empty: no table has it */
         if (!(flags & SLOT_RETRIEVABLE) || str_len[0] == 0)
             continue;
-        bool strong, init, ess;
-        slot_bits(&m->bloom, p, width, flags, str_at, str_len, count, &strong, &init, &ess);
-        any_ess |= ess;
-        if (strong || init) {
+        uint64_t fp = fmix(poly((const char *)p + view_start, i - view_start) + (i - view_start));
+        size_t bk = fp >> (64 - BITC_BITS);
+        uint8_t hit = ck->bit_fp[bk] == fp ? ck->bits[bk] : 0;
+        if (!hit) {
+            bool strong, init, ess;
+            slot_bits(&m->bloom, p, width, flags, str_at, str_len, count, &strong, &init, &ess);
+            hit = (uint8_t)(BIT_KNOWN | (strong ? BIT_STRONG : 0) | (init ? BIT_INIT : 0) |
+                             (ess ? BIT_ESS : 0));
+            ck->bit_fp[bk] = fp;
+            ck->bits[bk] = hit;
+        }
+        any_ess |= (hit & BIT_ESS) != 0;
+        if (hit & (BIT_STRONG | BIT_INIT)) {
             if (n_met == DEFER_MAX)
                 return 1; /* cannot happen (CX_MAX_SLOTS): be safe */
-            met[n_met++] = (met_slot){at, view_start, i, (uint8_t)first, (uint8_t)width, strong};
+            met[n_met++] = (met_slot){at, fp, (uint8_t)first, (uint8_t)width,
+                                      (hit & BIT_STRONG) != 0};
         }
     }
     /* No essential term met: no changed name can be reached, unless the
@@ -1498,9 +1517,7 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             continue;
         }
         /* a key passed: what this view met may be known already */
-        uint64_t fp = fmix(poly((const char *)p + ms->view_start, ms->view_end - ms->view_start) +
-                           (ms->view_end - ms->view_start));
-        const slotc *e = slot_cached(ck, fp);
+        const slotc *e = slot_cached(ck, ms->fp);
         if (e) {
             for (size_t r = 0; r < e->n_rel; r++) {
                 rel x = {e->term[r], ms->first, ms->width, e->sim[r]};

@@ -420,6 +420,19 @@ static bool types_compatible(cordon_id_type q, cordon_id_type l)
     return q == CORDON_ID_OTHER || l == CORDON_ID_OTHER || q == l;
 }
 
+/* Whether the answer is about entity e (cx_screen_ext). */
+static bool wanted(const ctx *c, uint32_t e)
+{
+    if (c->ext.mask && !c->ext.mask[e])
+        return false;
+    if (!c->ext.only)
+        return true;
+    for (size_t i = 0; i < c->ext.n_only; i++)
+        if (c->ext.only[i] == e)
+            return true;
+    return false;
+}
+
 static int screen_ids(ctx *c, hits *h)
 {
     const cordon_index *idx = c->idx;
@@ -433,7 +446,7 @@ static int screen_ids(ctx *c, hits *h)
             if (v[k] >= idx->meta->n_idents)
                 continue;
             const cx_ident *d = &idx->idents[v[k]];
-            if (!types_compatible(c->ids[i].type, (cordon_id_type)d->type))
+            if (!types_compatible(c->ids[i].type, (cordon_id_type)d->type) || !wanted(c, d->entity))
                 continue;
             const cx_entity *e = &idx->entities[d->entity];
             int rc = hits_put(h, (hit){d->entity, e->names, 1.0f, 0.0f, (int32_t)v[k]});
@@ -455,7 +468,25 @@ static int screen_names(ctx *c, hits *h)
     const uint32_t *cand = NULL;
     uint32_t *all = NULL;
     long n;
-    if (c->ext.exhaustive) {
+    if (c->ext.only) {
+        size_t total = 0;
+        for (size_t i = 0; i < c->ext.n_only; i++)
+            if (c->ext.only[i] < idx->meta->n_entities)
+                total += idx->entities[c->ext.only[i]].n_names;
+        all = malloc((total + 1) * sizeof *all);
+        if (!all)
+            return CORDON_ENOMEM;
+        n = 0;
+        for (size_t i = 0; i < c->ext.n_only; i++) {
+            if (c->ext.only[i] >= idx->meta->n_entities)
+                continue;
+            const cx_entity *e = &idx->entities[c->ext.only[i]];
+            for (uint32_t k = 0; k < e->n_names; k++)
+                if (e->names + k < idx->meta->n_names && idx->names[e->names + k].n_tokens)
+                    all[n++] = e->names + k;
+        }
+        cand = all;
+    } else if (c->ext.exhaustive) {
         /* brute force: every indexed name is a candidate */
         int rc = cordon__query_relate_exhaustive(&c->q, idx);
         if (rc)
@@ -487,6 +518,8 @@ static int screen_names(ctx *c, hits *h)
         if (nm == c->ext.exclude_name)
             continue;
         const cx_name *name = &idx->names[nm];
+        if (c->ext.mask && !c->ext.mask[name->entity])
+            continue;
         float ns;
         if (ofac) {
             const char *v = idx->strings + name->value;
@@ -720,7 +753,7 @@ static int analyze_query(ctx *c, const char *name, size_t len, cordon_error *err
 int cordon_screen(const cordon_index *idx, const cordon_query *query,
                   const cordon_screen_options *opts, cordon_result **out, cordon_error *err)
 {
-    cx_screen_ext ext = {CX_NONE, 0};
+    cx_screen_ext ext = {.exclude_name = CX_NONE};
     return cordon__screen_ext(idx, query, opts, &ext, out, err);
 }
 

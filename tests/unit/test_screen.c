@@ -2,8 +2,9 @@
  * test_screen.c — lib/screen.c and lib/explain.c on the default bundle:
  * the acceptance cases of issue 4 (tests/data/screen/acceptance.tsv),
  * bad input, secondary fields and their explanations, the JSON shape,
- * OFAC parity mode, one index shared by several threads, and numerals,
- * generations and titles in real listed names.
+ * OFAC parity mode, one index shared by several threads, numerals,
+ * generations and titles in real listed names, and screening restricted
+ * to some entities.
  */
 #include "test_util.h"
 
@@ -581,6 +582,56 @@ static void test_threads(void **state)
         cordon_free(expected_json[i]);
 }
 
+/* Screening restricted to some entities (cx_screen_ext, for monitoring):
+ * each entity a whole screening finds gets the same score when the
+ * screening is masked to it, or when its names are scored directly; a
+ * mask of nothing finds nothing. Real listed names, persons, a vessel,
+ * an organisation, and a query with an initial. */
+static void test_restricted(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"Kim Jong Un", "Vladimir Putin", "SPARTA IV",
+                                        "Banco Nacional de Cuba", "M-Invest",
+                                        "Mohammed Ali Hassan"};
+    cordon_screen_options o = {.threshold = 0.75, .limit = 50};
+    size_t n_ent = cordon_index_entity_count(idx);
+    uint8_t *mask = calloc(n_ent, 1);
+    assert_non_null(mask);
+    size_t checked = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        cordon_query q = {.name = names[i], .name_len = strlen(names[i])};
+        cordon_result *whole = screen(names[i], NULL, &o);
+        cordon_error err;
+        cordon_result *none = NULL;
+        cx_screen_ext ext = {.exclude_name = CX_NONE, .mask = mask};
+        assert_int_equal(cordon__screen_ext(idx, &q, &o, &ext, &none, &err), 0);
+        assert_int_equal(none->n_matches, 0);
+        cordon_result_free(none);
+        for (size_t m = 0; m < whole->n_matches; m++) {
+            uint32_t e = (uint32_t)whole->matches[m].entity;
+            mask[e] = 1;
+            cordon_result *masked = NULL, *direct = NULL;
+            ext = (cx_screen_ext){.exclude_name = CX_NONE, .mask = mask};
+            assert_int_equal(cordon__screen_ext(idx, &q, &o, &ext, &masked, &err), 0);
+            ext = (cx_screen_ext){.exclude_name = CX_NONE, .only = &e, .n_only = 1};
+            assert_int_equal(cordon__screen_ext(idx, &q, &o, &ext, &direct, &err), 0);
+            mask[e] = 0;
+            assert_int_equal(masked->n_matches, 1);
+            assert_int_equal(direct->n_matches, 1);
+            assert_string_equal(masked->matches[0].id, whole->matches[m].id);
+            assert_string_equal(direct->matches[0].id, whole->matches[m].id);
+            assert_true(masked->matches[0].score == whole->matches[m].score);
+            assert_true(direct->matches[0].score == whole->matches[m].score);
+            cordon_result_free(masked);
+            cordon_result_free(direct);
+            checked++;
+        }
+        cordon_result_free(whole);
+    }
+    free(mask);
+    assert_true(checked >= 20); /* the names above find that many */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -589,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_json),             cmocka_unit_test(test_ofac_mode),
         cmocka_unit_test(test_threads),          cmocka_unit_test(test_vessel_numerals),
         cmocka_unit_test(test_generations),      cmocka_unit_test(test_titles),
+        cmocka_unit_test(test_restricted),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
