@@ -674,18 +674,24 @@ static void *check_rows(void *arg)
 {
     scan_page *s = arg;
     cordon__check *ck = s->checks[atomic_fetch_add(&s->next_check, 1)];
+    /* rows are taken in runs: one shared counter per row costs as much
+     * as the check of a row that meets nothing */
+    enum { RUN = 64 };
     for (;;) {
-        size_t i = atomic_fetch_add(&s->next, 1);
-        if (i >= s->n)
+        size_t from = atomic_fetch_add(&s->next, RUN);
+        if (from >= s->n)
             break;
-        /* a customer whose screening failed has no signature, and a
-         * damaged one cannot be read: both are screened */
-        int hit = s->len[i] ? cordon__changeset_meets(s->cs, ck, s->blob.data + s->off[i],
-                                                      s->len[i])
-                            : 1;
-        if (hit == CORDON_ENOMEM)
-            atomic_store(&s->failed, 1);
-        s->hit[i] = hit != 0;
+        size_t to = from + RUN < s->n ? from + RUN : s->n;
+        for (size_t i = from; i < to; i++) {
+            /* a customer whose screening failed has no signature, and a
+             * damaged one cannot be read: both are screened */
+            int hit = s->len[i] ? cordon__changeset_meets(s->cs, ck, s->blob.data + s->off[i],
+                                                          s->len[i])
+                                : 1;
+            if (hit == CORDON_ENOMEM)
+                atomic_store(&s->failed, 1);
+            s->hit[i] = hit != 0;
+        }
     }
     return NULL;
 }
