@@ -1,9 +1,9 @@
 /*
  * fuzz_monitor_sig.c — the monitor's customer signatures as read back
- * from a store whose rows may be damaged: cordon__sig_keys and
- * cordon__changeset_meets on arbitrary bytes, against a changeset of
- * real UN entities (the index is built once, from the repository's UN
- * list). A signature must decode or be CORDON_ECORRUPT, never crash; the
+ * from a store whose rows may be damaged: cordon__sig_keys,
+ * cordon__changeset_prefetch and cordon__changeset_meets on arbitrary
+ * bytes, against a changeset of real UN entities (the index is built
+ * once, from the repository's UN list). A signature must decode or be CORDON_ECORRUPT, never crash; the
  * same bytes are also fed to cordon_time_parse, the other text the
  * monitor and audit commands read.
  */
@@ -54,6 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = cordon__sig_keys(data, size, count, &n, &initial);
     if (rc != 0 && rc != CORDON_ECORRUPT)
         abort();
+    if (size)
+        cordon__changeset_prefetch(ck, data, size);
     int m = cordon__changeset_meets(&cs, ck, data, size);
     if (m != 0 && m != 1 && m != CORDON_ECORRUPT)
         abort();

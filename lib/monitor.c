@@ -172,6 +172,7 @@ typedef struct cust {
     size_t n_kept;
     cordon_match *near;   /* the near misses to keep (DRIFT_BAND) */
     size_t n_near;
+    bool rescore;         /* phase C: only the kept pairs below */
     const struct near_want *want; /* rescoring: the kept pairs of this customer */
     size_t n_want;
     double *now;          /* rescoring: want[i]'s score now, or -1 below the band */
@@ -254,7 +255,6 @@ typedef struct job {
     cordon_screen_options so;       /* screening: DRIFT_BAND below the threshold */
     cordon_screen_options so_audit; /* what the audit records: the threshold */
     double threshold;
-    bool rescore;                   /* phase C */
     chunk *c;
     atomic_size_t next;
     bool delta;
@@ -318,7 +318,7 @@ static void screen_cust(job *j, cust *x)
     uint8_t *want = NULL;
     uint32_t *only = NULL;
     cordon_error err;
-    if (j->rescore) {
+    if (x->rescore) {
         if (!(only = malloc((x->n_want ? x->n_want : 1) * sizeof *only))) {
             x->rc = CORDON_ENOMEM;
             return;
@@ -365,14 +365,14 @@ static void screen_cust(job *j, cust *x)
     size_t n_alloc = r->n_matches ? r->n_matches : 1;
     x->kept = malloc(n_alloc * sizeof *x->kept);
     x->near = malloc(n_alloc * sizeof *x->near);
-    x->now = j->rescore ? malloc((x->n_want ? x->n_want : 1) * sizeof *x->now) : NULL;
-    if (!x->kept || !x->near || (j->rescore && !x->now)) {
+    x->now = x->rescore ? malloc((x->n_want ? x->n_want : 1) * sizeof *x->now) : NULL;
+    if (!x->kept || !x->near || (x->rescore && !x->now)) {
         cordon_result_free(exact);
         x->rc = CORDON_ENOMEM;
         return;
     }
     size_t n_ent = cordon_index_entity_count(j->idx);
-    if (j->rescore) {
+    if (x->rescore) {
         /* only the kept pairs: the rest of the answer is not new */
         for (size_t w = 0; w < x->n_want; w++) {
             x->now[w] = -1;
@@ -406,7 +406,7 @@ static void screen_cust(job *j, cust *x)
     cordon__buf ctx = {0};
     int rc = cordon__buf_printf(&ctx, "{\"run\":%lld,\"phase\":\"%s\",\"customer\":",
                                 (long long)j->run,
-                                j->rescore ? "drift" : j->delta ? "delta" : "full");
+                                x->rescore ? "drift" : j->delta ? "delta" : "full");
     if (!rc)
         rc = cordon__json_str(&ctx, x->id, strlen(x->id));
     if (!rc)
@@ -482,7 +482,7 @@ static int write_near(run_ctx *r, job *j, const cust *x)
 {
     cordon_store *st = r->st;
     int rc = 0;
-    if (j->rescore) {
+    if (x->rescore) {
         for (size_t w = 0; w < x->n_want && !rc; w++) {
             size_t e = x->want[w].entity;
             double now = x->now[w];
@@ -683,6 +683,8 @@ static void *check_rows(void *arg)
             break;
         size_t to = from + RUN < s->n ? from + RUN : s->n;
         for (size_t i = from; i < to; i++) {
+            if (i + 1 < s->n && s->len[i + 1])
+                cordon__changeset_prefetch(ck, s->blob.data + s->off[i + 1], s->len[i + 1]);
             /* a customer whose screening failed has no signature, and a
              * damaged one cannot be read: both are screened */
             int hit = s->len[i] ? cordon__changeset_meets(s->cs, ck, s->blob.data + s->off[i],
@@ -752,32 +754,62 @@ static void page_free(scan_page *s)
     cordon__buf_free(&s->blob);
 }
 
-/* Screens the first `take` candidates and drops them from the list. */
-static int screen_candidates(run_ctx *r, job *j, int64_t *cand, size_t *n_cand, size_t take)
+/* What a delta still has to screen: the candidates phase B found, and
+ * the customers with kept near misses to rescore (phase C), grouped by
+ * customer. */
+typedef struct pending {
+    int64_t *cand;
+    size_t n_cand;
+    const near_want *want;
+    size_t n_want, next_want;
+} pending;
+
+/* Screens one chunk of what is pending: candidates first, then, with
+ * `rescore`, customers to rescore, together (one pool of threads, one
+ * transaction). */
+static int screen_pending(run_ctx *r, job *j, pending *pd, bool rescore)
 {
     chunk_reset(j->c);
     int rc = 0;
+    size_t take = pd->n_cand < CHUNK_DELTA ? pd->n_cand : CHUNK_DELTA;
     for (size_t i = 0; i < take && !rc; i++)
-        rc = r->st->ops->customer_get(r->st, cand[i], take_row, j->c, r->err);
+        rc = r->st->ops->customer_get(r->st, pd->cand[i], take_row, j->c, r->err);
+    r->rep->candidates += take;
+    memmove(pd->cand, pd->cand + take, (pd->n_cand - take) * sizeof *pd->cand);
+    pd->n_cand -= take;
+    const near_want *w = pd->want;
+    while (!rc && rescore && pd->next_want < pd->n_want && j->c->n < CHUNK_FULL) {
+        size_t i = pd->next_want, k = i;
+        while (k < pd->n_want && w[k].cid == w[i].cid)
+            k++;
+        size_t had = j->c->n;
+        rc = r->st->ops->customer_get(r->st, w[i].cid, take_row, j->c, r->err);
+        if (!rc && j->c->n > had) {
+            cust *x = &j->c->v[had];
+            x->rescore = true;
+            x->want = &w[i];
+            x->n_want = k - i;
+            r->rep->near_misses += k - i;
+            r->rep->rescored++;
+        }
+        pd->next_want = k;
+    }
+    if (rc == CORDON_ENOMEM && (!r->err || r->err->code != CORDON_ENOMEM))
+        cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
     if (!rc && (rc = screen_chunk(j, r->threads)))
         rc = cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
     if (!rc)
         rc = write_chunk(r, j);
-    r->rep->candidates += take;
-    memmove(cand, cand + take, (*n_cand - take) * sizeof *cand);
-    *n_cand -= take;
     return rc;
 }
 
 /* Two pages in turn: the threads check one while this thread reads the
  * next from the store. */
-static int phase_delta(run_ctx *r, job *j, cordon__changeset *cs)
+static int phase_delta(run_ctx *r, job *j, cordon__changeset *cs, pending *pd)
 {
     scan_page pg[2];
     memset(pg, 0, sizeof pg);
     cordon__check *checks[MAX_THREADS] = {0};
-    int64_t *cand = NULL;
-    size_t n_cand = 0;
     int rc = cordon__changeset_build(cs);
     for (unsigned t = 0; !rc && t < r->threads; t++)
         if (!(checks[t] = cordon__check_new()))
@@ -811,36 +843,34 @@ static int phase_delta(run_ctx *r, job *j, cordon__changeset *cs)
         size_t hits = 0;
         for (size_t i = 0; i < s->n; i++)
             hits += (size_t)s->hit[i];
-        int64_t *c2 = realloc(cand, (n_cand + hits + 1) * sizeof *c2);
+        int64_t *c2 = realloc(pd->cand, (pd->n_cand + hits + 1) * sizeof *c2);
         if (!c2) {
             rc = cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
             break;
         }
-        cand = c2;
+        pd->cand = c2;
         for (size_t i = 0; i < s->n; i++)
             if (s->hit[i])
-                cand[n_cand++] = s->cid[i];
+                pd->cand[pd->n_cand++] = s->cid[i];
         /* screen in large chunks: a delta keeps no per-customer state (a
          * run that dies redoes its delta), and few large transactions
-         * cost fewer fsyncs */
-        while (!rc && n_cand >= CHUNK_DELTA)
-            rc = screen_candidates(r, j, cand, &n_cand, CHUNK_DELTA);
+         * cost fewer fsyncs; the last ones go with phase C's */
+        while (!rc && pd->n_cand >= CHUNK_DELTA)
+            rc = screen_pending(r, j, pd, false);
         cur = 1 - cur;
     }
-    if (!rc && n_cand)
-        rc = screen_candidates(r, j, cand, &n_cand, n_cand);
     for (unsigned t = 0; t < r->threads; t++)
         cordon__check_free(checks[t]);
-    free(cand);
     page_free(&pg[0]);
     page_free(&pg[1]);
     return rc;
 }
 
-/* Phase C: the kept near misses of earlier runs. A pair on an entity
- * that changed or went is dropped (phase B has rescored the customers
- * that may meet a changed entity); the rest are rescored, one screening
- * per customer. */
+/* Phase C: the kept near misses of earlier runs, read before phase B. A
+ * pair on an entity that changed or went is dropped (phase B screens the
+ * customers that may meet a changed entity, and keeps their new near
+ * misses); the rest are rescored, one screening per customer, with phase
+ * B's last candidates. */
 typedef struct near_scan {
     run_ctx *r;
     cordon__strmap ent;  /* entity id -> index + 1 */
@@ -874,62 +904,39 @@ static int take_near(void *ctx, const cordon__near_row *n)
     return 0;
 }
 
-static int phase_drift(run_ctx *r, job *j)
+static void near_free(near_scan *ns)
 {
-    near_scan ns;
-    memset(&ns, 0, sizeof ns);
-    ns.r = r;
-    cordon__arena_init(&ns.arena);
-    int rc = cordon__strmap_reserve(&ns.ent, r->n_ent) ? CORDON_ENOMEM : 0;
+    cordon__strmap_free(&ns->ent);
+    cordon__vec_free(&ns->want);
+    cordon__vec_free(&ns->gone);
+    cordon__arena_free(&ns->arena);
+}
+
+/* Reads the kept near misses into ns->want (initialised here; free with
+ * near_free) and drops those on entities that changed or went. */
+static int near_prepare(run_ctx *r, near_scan *ns)
+{
+    memset(ns, 0, sizeof *ns);
+    ns->r = r;
+    cordon__arena_init(&ns->arena);
+    int rc = cordon__strmap_reserve(&ns->ent, r->n_ent) ? CORDON_ENOMEM : 0;
     for (size_t i = 0; i < r->n_ent && !rc; i++)
-        cordon__strmap_put(&ns.ent, r->ent_id[i], strlen(r->ent_id[i]),
+        cordon__strmap_put(&ns->ent, r->ent_id[i], strlen(r->ent_id[i]),
                            (void *)(uintptr_t)(i + 1)); /* reserved: cannot fail */
     if (!rc)
-        rc = r->st->ops->near_scan(r->st, r->run, take_near, &ns, r->err);
+        rc = r->st->ops->near_scan(r->st, r->run, take_near, ns, r->err);
     if (rc == CORDON_ENOMEM)
         cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
-    const near_gone *gone = ns.gone.items;
-    if (!rc && ns.gone.count) {
+    const near_gone *gone = ns->gone.items;
+    if (!rc && ns->gone.count) {
         rc = r->st->ops->begin(r->st, r->err);
-        for (size_t i = 0; i < ns.gone.count && !rc; i++)
+        for (size_t i = 0; i < ns->gone.count && !rc; i++)
             rc = r->st->ops->near_delete(r->st, gone[i].cid, gone[i].entity, r->err);
         if (!rc)
             rc = r->st->ops->commit(r->st, r->err);
         if (rc)
             r->st->ops->rollback(r->st);
     }
-    const near_want *w = ns.want.items;
-    size_t n = ns.want.count, i = 0;
-    j->rescore = true;
-    j->delta = true;
-    while (!rc && i < n) {
-        chunk_reset(j->c);
-        while (!rc && i < n && j->c->n < CHUNK_FULL) {
-            size_t k = i;
-            while (k < n && w[k].cid == w[i].cid)
-                k++;
-            size_t had = j->c->n;
-            rc = r->st->ops->customer_get(r->st, w[i].cid, take_row, j->c, r->err);
-            if (!rc && j->c->n > had) {
-                j->c->v[had].want = &w[i];
-                j->c->v[had].n_want = k - i;
-                r->rep->near_misses += k - i;
-                r->rep->rescored++;
-            }
-            i = k;
-        }
-        if (rc == CORDON_ENOMEM && (!r->err || r->err->code != CORDON_ENOMEM))
-            cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
-        if (!rc && (rc = screen_chunk(j, r->threads)))
-            rc = cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
-        if (!rc)
-            rc = write_chunk(r, j);
-    }
-    j->rescore = false;
-    cordon__strmap_free(&ns.ent);
-    cordon__vec_free(&ns.want);
-    cordon__vec_free(&ns.gone);
-    cordon__arena_free(&ns.arena);
     return rc;
 }
 
@@ -1157,13 +1164,21 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
                 rc = cordon__changeset_add_entity(&cs, i);
         if (rc == CORDON_ENOMEM && (!err || err->code != CORDON_ENOMEM))
             cordon__fail(err, rc, NULL, 0, 0, "out of memory");
-        if (!rc && cordon__changeset_keys(&cs)) {
-            j.delta = true;
-            j.changed = changed;
-            rc = phase_delta(&r, &j, &cs);
-        }
-        if (!rc)
-            rc = phase_drift(&r, &j);
+        near_scan ns;
+        memset(&ns, 0, sizeof ns);
+        bool have_near = !rc;
+        if (have_near)
+            rc = near_prepare(&r, &ns);
+        pending pd = {.want = ns.want.items, .n_want = ns.want.count};
+        j.delta = true;
+        j.changed = changed;
+        if (!rc && cordon__changeset_keys(&cs))
+            rc = phase_delta(&r, &j, &cs, &pd);
+        while (!rc && (pd.n_cand || pd.next_want < pd.n_want))
+            rc = screen_pending(&r, &j, &pd, true);
+        free(pd.cand);
+        if (have_near)
+            near_free(&ns);
     }
     /* the new entity state and the run's figures, together */
     if (!rc)

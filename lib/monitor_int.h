@@ -60,6 +60,9 @@ void cordon__changeset_free(cordon__changeset *cs);
 /* Adds entity `entity` of the changeset's index. CORDON_ENOMEM,
  * CORDON_EINVAL. */
 int cordon__changeset_add_entity(cordon__changeset *cs, size_t entity);
+/* Fetches into the cache what checking this signature will read first
+ * (call one row ahead). Reads a damaged signature safely. */
+void cordon__changeset_prefetch(cordon__check *ck, const void *sig, size_t len);
 /* Number of (key, term) pairs collected so far: 0 when nothing changed. */
 size_t cordon__changeset_keys(const cordon__changeset *cs);
 /* Sorts and indexes what was added: call once after the last

@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define SIG_VERSION 2
 #define POLY_B 0x100000001b3ull
@@ -568,16 +569,26 @@ typedef struct simc {
     float sim;
 } simc;
 
-/* What a slot view met (relate_term's results for it, its first letter's
- * listed initials included: slot_keys looks them up too). */
-#define SLOTC_BITS 14
-#define SLOTC_RELS 6
+/* What a one-token slot view hit in the filters (slot_bits) and what it
+ * met (relate_term's results, its first letter's listed initials
+ * included: slot_keys looks them up too), by the view's fingerprint.
+ * Customers share most of their tokens (a million customers of the
+ * benchmark have 86,000 distinct one-token views), and testing and
+ * relating a view is most of a check. Views over several tokens are
+ * nearly all one customer's own (a joined name) and are not kept: they
+ * would only push the shared ones out. */
+#define VIEWC_BITS 17
+#define VIEWC_RELS 6
+#define REL_NONE 0xff /* relations not kept */
+enum { BIT_STRONG = 1, BIT_INIT = 2, BIT_ESS = 4, BIT_KNOWN = 8 };
 
-typedef struct slotc {
-    uint8_t n_rel;
-    uint32_t term[SLOTC_RELS];
-    float sim[SLOTC_RELS];
-} slotc;
+typedef struct viewc {
+    uint64_t fp;   /* the view's; 0 for none */
+    uint8_t bits;  /* BIT_*; 0 when not known */
+    uint8_t n_rel; /* or REL_NONE */
+    uint32_t term[VIEWC_RELS];
+    float sim[VIEWC_RELS];
+} __attribute__((aligned(64))) viewc; /* a lookup reads one cache line */
 
 /* The lowest IDF a slot view can weigh a query token by (query_side),
  * by the view's fingerprint. */
@@ -588,21 +599,11 @@ typedef struct lowc {
     float low;
 } lowc;
 
-/* What a slot view's keys hit in the filters (slot_bits), by the view's
- * fingerprint: customers share most of their tokens, and testing a
- * view's forms and deletions is most of a check. */
-#define BITC_BITS 14
-enum { BIT_STRONG = 1, BIT_INIT = 2, BIT_ESS = 4, BIT_KNOWN = 8 };
-
 struct cordon__check {
     dslot d;
-    uint64_t bit_fp[1u << BITC_BITS];
-    uint8_t bits[1u << BITC_BITS];
     lowc low[1u << LOWC_BITS];
     simc cache[1u << SIMC_BITS];
-    uint64_t slot_fp[1u << SLOTC_BITS]; /* apart from what they met, so that a
-                                           lookup reads a table that stays in cache */
-    slotc slots[1u << SLOTC_BITS];
+    viewc views[1u << VIEWC_BITS];
     /* the changed terms related to a slot, with the query tokens the slot
      * covers and its similarity */
     struct rel *rels;
@@ -733,7 +734,19 @@ int cordon__changeset_init(cordon__changeset *cs, const cordon_index *idx, doubl
     return cs->term_flags && cs->impl ? 0 : CORDON_ENOMEM;
 }
 
-cordon__check *cordon__check_new(void) { return calloc(1, sizeof(cordon__check)); }
+/* The caches are read at random, a few megabytes of them: on huge pages
+ * a lookup is not also a TLB miss (which a virtual machine makes dear). */
+cordon__check *cordon__check_new(void)
+{
+    enum { HUGE = 2u << 20 };
+    size_t size = (sizeof(cordon__check) + HUGE - 1) / HUGE * HUGE;
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE, size) != 0)
+        return NULL;
+    madvise(p, size, MADV_HUGEPAGE); /* advice: without it, only slower */
+    memset(p, 0, sizeof(cordon__check));
+    return p;
+}
 
 void cordon__check_free(cordon__check *ck)
 {
@@ -1330,17 +1343,27 @@ static void slot_bits(const key_filter *bloom, const unsigned char *p, size_t wi
     *ess = b.ess || bi.ess;
 }
 
-/* What a slot met, remembered by the fingerprint of its view: the same
- * common tokens come back customer after customer. */
-static slotc *slot_cached(cordon__check *ck, uint64_t fp)
+/* The cached entry of a one-token view, or NULL. */
+static viewc *view_cached(cordon__check *ck, uint64_t fp)
 {
-    size_t k = fp >> (64 - SLOTC_BITS);
-    return ck->slot_fp[k] == fp ? &ck->slots[k] : NULL;
+    viewc *e = &ck->views[fp >> (64 - VIEWC_BITS)];
+    return e->fp == fp ? e : NULL;
+}
+
+/* The entry for view fp, taken over from whatever view had it. */
+static viewc *view_claim(cordon__check *ck, uint64_t fp)
+{
+    viewc *e = &ck->views[fp >> (64 - VIEWC_BITS)];
+    e->fp = fp;
+    e->bits = 0;
+    e->n_rel = REL_NONE;
+    return e;
 }
 
 /* Runs the slow path for the slot whose entry starts at `at`: its keys
  * against the map, its similarities with the terms found; the relations
- * go to ck->rels. With `keep`, they are remembered for the slot's view. */
+ * go to ck->rels. With `keep`, they are remembered in the view's cache
+ * entry, if it has one. */
 static int slot_relations(const cordon__changeset *cs, cordon__check *ck, probe *pr,
                           const unsigned char *p, size_t len, size_t at, bool keep)
 {
@@ -1359,9 +1382,8 @@ static int slot_relations(const cordon__changeset *cs, cordon__check *ck, probe 
     slot_keys(&d->q, probe_key, pr);
     if (pr->failed)
         return CORDON_ENOMEM;
-    if (keep && ck->n_rel - before <= SLOTC_RELS) {
-        slotc *e = &ck->slots[d->fp >> (64 - SLOTC_BITS)];
-        ck->slot_fp[d->fp >> (64 - SLOTC_BITS)] = d->fp;
+    viewc *e = keep ? view_cached(ck, d->fp) : NULL;
+    if (e && ck->n_rel - before <= VIEWC_RELS) {
         e->n_rel = (uint8_t)(ck->n_rel - before);
         for (size_t k = 0; k < e->n_rel; k++) {
             e->term[k] = ck->rels[before + k].term;
@@ -1506,15 +1528,15 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         if (!(flags & SLOT_RETRIEVABLE) || str_len[0] == 0)
             continue;
         uint64_t fp = view_fp(p + view_start, i - view_start);
-        size_t bk = fp >> (64 - BITC_BITS);
-        uint8_t hit = ck->bit_fp[bk] == fp ? ck->bits[bk] : 0;
+        viewc *e = width == 1 ? view_cached(ck, fp) : NULL;
+        uint8_t hit = e ? e->bits : 0;
         if (!hit) {
             bool strong, init, ess;
             slot_bits(&m->bloom, p, width, flags, str_at, str_len, count, &strong, &init, &ess);
             hit = (uint8_t)(BIT_KNOWN | (strong ? BIT_STRONG : 0) | (init ? BIT_INIT : 0) |
                              (ess ? BIT_ESS : 0));
-            ck->bit_fp[bk] = fp;
-            ck->bits[bk] = hit;
+            if (width == 1)
+                view_claim(ck, fp)->bits = hit;
         }
         any_ess |= (hit & BIT_ESS) != 0;
         if (hit & (BIT_STRONG | BIT_INIT)) {
@@ -1535,8 +1557,8 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             continue;
         }
         /* a key passed: what this view met may be known already */
-        const slotc *e = slot_cached(ck, ms->fp);
-        if (e) {
+        const viewc *e = ms->width == 1 ? view_cached(ck, ms->fp) : NULL;
+        if (e && e->n_rel != REL_NONE) {
             for (size_t r = 0; r < e->n_rel; r++) {
                 rel x = {e->term[r], ms->first, ms->width, e->sim[r]};
                 if (grow((void **)&ck->rels, &ck->cap_rel, ck->n_rel + 1, sizeof *ck->rels))
@@ -1545,7 +1567,7 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             }
             continue;
         }
-        int rc = slot_relations(cs, ck, &pr, p, len, ms->at, true);
+        int rc = slot_relations(cs, ck, &pr, p, len, ms->at, ms->width == 1);
         if (rc)
             return rc;
     }
@@ -1681,6 +1703,41 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
             return 1;
     }
     return 0;
+}
+
+void cordon__changeset_prefetch(cordon__check *ck, const void *sig, size_t len)
+{
+    const unsigned char *p = sig;
+    size_t i = 1;
+    while (i < len) {
+        int tag = p[i++];
+        if (tag == 'Q') {
+            i += 4;
+            continue;
+        }
+        if (tag == 'X') {
+            if (i >= len)
+                return;
+            i += 1 + (size_t)p[i];
+            continue;
+        }
+        if (tag != 'S' || len - i < 5)
+            return;
+        size_t width = p[i + 1];
+        unsigned flags = p[i + 2];
+        size_t view_start = i + 1;
+        i += 5;
+        for (int list = 0; list < 3 && i < len; list++) {
+            size_t count = p[i++];
+            for (size_t c = 0; c < count && i < len; c++)
+                i += 1 + (size_t)p[i];
+        }
+        if (i > len)
+            return;
+        if (width == 1 && (flags & SLOT_RETRIEVABLE))
+            __builtin_prefetch(&ck->views[view_fp(p + view_start, i - view_start) >>
+                                          (64 - VIEWC_BITS)]);
+    }
 }
 
 size_t cordon__changeset_keys(const cordon__changeset *cs)

@@ -305,9 +305,13 @@ typedef struct tr_set {
     UTransliterator *t[TR_COUNT];
 } tr_set;
 
-static pthread_mutex_t tr_lock = PTHREAD_MUTEX_INITIALIZER;
-static UTransliterator *tr_proto[TR_COUNT]; /* only ever cloned, under tr_lock */
-static tr_set *tr_free;                     /* sets not in use by a thread */
+static pthread_mutex_t tr_lock = PTHREAD_MUTEX_INITIALIZER; /* tr_free */
+static tr_set *tr_free;                                      /* sets not in use by a thread */
+/* One lock per transform: compiling Han-Latin takes about 90 ms, and a
+ * thread that needs another transform meanwhile should not wait. */
+static pthread_mutex_t tr_proto_lock[TR_COUNT] = {
+    [0 ... TR_COUNT - 1] = PTHREAD_MUTEX_INITIALIZER};
+static UTransliterator *tr_proto[TR_COUNT]; /* only ever cloned, under tr_proto_lock[k] */
 
 static tr_set *tr_acquire(void)
 {
@@ -337,7 +341,7 @@ static UTransliterator *tr_get(tr_set *s, int k)
     if (s->t[k])
         return s->t[k];
     UErrorCode st = U_ZERO_ERROR;
-    pthread_mutex_lock(&tr_lock);
+    pthread_mutex_lock(&tr_proto_lock[k]);
     if (!tr_proto[k]) {
         UChar rules[2048];
         int32_t n = 0;
@@ -356,7 +360,7 @@ static UTransliterator *tr_get(tr_set *s, int k)
         if (U_FAILURE(st))
             s->t[k] = NULL;
     }
-    pthread_mutex_unlock(&tr_lock);
+    pthread_mutex_unlock(&tr_proto_lock[k]);
     return s->t[k];
 }
 
@@ -1347,10 +1351,13 @@ void cordon__translit_cleanup(void)
                 utrans_close(s->t[k]);
         free(s);
     }
-    for (int k = 0; k < TR_COUNT; k++)
+    pthread_mutex_unlock(&tr_lock);
+    for (int k = 0; k < TR_COUNT; k++) {
+        pthread_mutex_lock(&tr_proto_lock[k]);
         if (tr_proto[k]) {
             utrans_close(tr_proto[k]);
             tr_proto[k] = NULL;
         }
-    pthread_mutex_unlock(&tr_lock);
+        pthread_mutex_unlock(&tr_proto_lock[k]);
+    }
 }
