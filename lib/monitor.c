@@ -470,6 +470,7 @@ typedef struct run_ctx {
     size_t n_ent;
     const char **ent_id;     /* entity index -> id (in the index) */
     char (*ent_hash)[65];    /* entity index -> content hash */
+    cordon__strmap ent_at;   /* entity id -> index + 1 */
     cordon_error *err;
 } run_ctx;
 
@@ -873,7 +874,6 @@ static int phase_delta(run_ctx *r, job *j, cordon__changeset *cs, pending *pd)
  * B's last candidates. */
 typedef struct near_scan {
     run_ctx *r;
-    cordon__strmap ent;  /* entity id -> index + 1 */
     cordon__vec want;    /* near_want */
     cordon__vec gone;    /* near_gone */
     cordon__arena arena;
@@ -888,7 +888,7 @@ static int take_near(void *ctx, const cordon__near_row *n)
 {
     near_scan *ns = ctx;
     size_t el = strlen(n->entity);
-    uintptr_t at = (uintptr_t)cordon__strmap_get(&ns->ent, n->entity, el);
+    uintptr_t at = (uintptr_t)cordon__strmap_get(&ns->r->ent_at, n->entity, el);
     if (at && strcmp(ns->r->ent_hash[at - 1], n->entity_hash) == 0) {
         near_want *w = cordon__vec_push(&ns->want, sizeof *w);
         if (!w)
@@ -906,7 +906,6 @@ static int take_near(void *ctx, const cordon__near_row *n)
 
 static void near_free(near_scan *ns)
 {
-    cordon__strmap_free(&ns->ent);
     cordon__vec_free(&ns->want);
     cordon__vec_free(&ns->gone);
     cordon__arena_free(&ns->arena);
@@ -919,12 +918,7 @@ static int near_prepare(run_ctx *r, near_scan *ns)
     memset(ns, 0, sizeof *ns);
     ns->r = r;
     cordon__arena_init(&ns->arena);
-    int rc = cordon__strmap_reserve(&ns->ent, r->n_ent) ? CORDON_ENOMEM : 0;
-    for (size_t i = 0; i < r->n_ent && !rc; i++)
-        cordon__strmap_put(&ns->ent, r->ent_id[i], strlen(r->ent_id[i]),
-                           (void *)(uintptr_t)(i + 1)); /* reserved: cannot fail */
-    if (!rc)
-        rc = r->st->ops->near_scan(r->st, r->run, take_near, ns, r->err);
+    int rc = r->st->ops->near_scan(r->st, r->run, take_near, ns, r->err);
     if (rc == CORDON_ENOMEM)
         cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
     const near_gone *gone = ns->gone.items;
@@ -938,25 +932,6 @@ static int near_prepare(run_ctx *r, near_scan *ns)
             r->st->ops->rollback(r->st);
     }
     return rc;
-}
-
-typedef struct state_map {
-    cordon__strmap map; /* id -> hash, both in arena */
-    cordon__vec ids;    /* const char *: every stored id */
-    cordon__arena arena;
-} state_map;
-
-static int take_state(void *ctx, const char *id, const char *hash)
-{
-    state_map *m = ctx;
-    size_t il = strlen(id);
-    char *k = cordon__arena_strndup(&m->arena, id, il);
-    char *v = cordon__arena_strndup(&m->arena, hash, strlen(hash));
-    const char **slot = cordon__vec_push(&m->ids, sizeof *slot);
-    if (!k || !v || !slot || cordon__strmap_put(&m->map, k, il, v))
-        return CORDON_ENOMEM;
-    *slot = k;
-    return 0;
 }
 
 typedef struct hash_job {
@@ -989,7 +964,8 @@ static void *hash_some(void *arg)
     return NULL;
 }
 
-/* Every entity's content hash, on the run's threads. */
+/* Every entity's content hash, on the run's threads, and the map from
+ * ids to entities. */
 static int entity_hashes(run_ctx *r)
 {
     size_t n = cordon_index_entity_count(r->idx);
@@ -1009,8 +985,43 @@ static int entity_hashes(run_ctx *r)
     hash_some(&h);
     for (unsigned i = 0; i < started; i++)
         pthread_join(t[i], NULL);
-    if (atomic_load(&h.failed))
+    if (atomic_load(&h.failed) || cordon__strmap_reserve(&r->ent_at, n))
         return cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        cordon__strmap_put(&r->ent_at, r->ent_id[i], strlen(r->ent_id[i]),
+                           (void *)(uintptr_t)(i + 1)); /* reserved: cannot fail */
+    return 0;
+}
+
+/* The stored state against the index: each stored entity is looked up
+ * in the index as it is read (no copy of the state is kept). */
+typedef struct state_cmp {
+    run_ctx *r;
+    uint8_t *seen;       /* index entity -> in the stored state */
+    uint8_t *differs;    /* index entity -> added or changed */
+    size_t changed;
+    cordon__vec removed; /* const char *: stored ids the index no longer has */
+    cordon__arena arena;
+} state_cmp;
+
+static int compare_state(void *ctx, const char *id, const char *hash)
+{
+    state_cmp *sc = ctx;
+    size_t il = strlen(id);
+    uintptr_t at = (uintptr_t)cordon__strmap_get(&sc->r->ent_at, id, il);
+    if (!at) {
+        const char **slot = cordon__vec_push(&sc->removed, sizeof *slot);
+        char *copy = cordon__arena_strndup(&sc->arena, id, il);
+        if (!slot || !copy)
+            return CORDON_ENOMEM;
+        *slot = copy;
+        return 0;
+    }
+    sc->seen[at - 1] = 1;
+    if (strcmp(sc->r->ent_hash[at - 1], hash) != 0) {
+        sc->differs[at - 1] = 1;
+        sc->changed++;
+    }
     return 0;
 }
 
@@ -1020,49 +1031,40 @@ static int entity_hashes(run_ctx *r)
  * (inside the caller's transaction). */
 static int entity_delta(run_ctx *r, uint8_t *changed, bool write)
 {
-    state_map sm;
-    memset(&sm, 0, sizeof sm);
-    cordon__arena_init(&sm.arena);
-    cordon__strmap present = {0};
-    int rc = r->st->ops->entity_scan(r->st, take_state, &sm, r->err);
+    state_cmp sc = {.r = r};
+    cordon__arena_init(&sc.arena);
+    size_t n = r->n_ent ? r->n_ent : 1;
+    sc.seen = calloc(n, 1);
+    sc.differs = changed ? changed : calloc(n, 1);
+    int rc = sc.seen && sc.differs ? 0 : CORDON_ENOMEM;
+    if (changed)
+        memset(changed, 0, n);
+    if (!rc)
+        rc = r->st->ops->entity_scan(r->st, compare_state, &sc, r->err);
     if (rc == CORDON_ENOMEM)
         cordon__fail(r->err, rc, NULL, 0, 0, "out of memory");
-    if (!rc && cordon__strmap_reserve(&present, r->n_ent))
-        rc = cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
-    size_t added = 0, chg = 0, removed = 0;
+    size_t added = 0;
     for (size_t i = 0; i < r->n_ent && !rc; i++) {
-        const char *id = r->ent_id[i];
-        cordon__strmap_put(&present, id, strlen(id), (void *)id); /* reserved: cannot fail */
-        const char *old = cordon__strmap_get(&sm.map, id, strlen(id));
-        bool differs = !old || strcmp(old, r->ent_hash[i]) != 0;
-        if (changed)
-            changed[i] = differs;
-        if (!differs)
-            continue;
-        if (old)
-            chg++;
-        else
+        if (!sc.seen[i]) {
+            sc.differs[i] = 1;
             added++;
-        if (write)
-            rc = r->st->ops->entity_put(r->st, id, r->ent_hash[i], r->run, r->err);
+        }
+        if (write && sc.differs[i])
+            rc = r->st->ops->entity_put(r->st, r->ent_id[i], r->ent_hash[i], r->run, r->err);
     }
-    const char **ids = sm.ids.items;
-    for (size_t i = 0; i < sm.ids.count && !rc; i++) {
-        if (cordon__strmap_get(&present, ids[i], strlen(ids[i])))
-            continue;
-        removed++;
-        if (write)
-            rc = r->st->ops->entity_delete(r->st, ids[i], r->err);
-    }
+    const char **gone = sc.removed.items;
+    for (size_t i = 0; i < sc.removed.count && !rc && write; i++)
+        rc = r->st->ops->entity_delete(r->st, gone[i], r->err);
     if (!rc) {
         r->rep->entities_added = added;
-        r->rep->entities_changed = chg;
-        r->rep->entities_removed = removed;
+        r->rep->entities_changed = sc.changed;
+        r->rep->entities_removed = sc.removed.count;
     }
-    cordon__strmap_free(&present);
-    cordon__strmap_free(&sm.map);
-    cordon__vec_free(&sm.ids);
-    cordon__arena_free(&sm.arena);
+    free(sc.seen);
+    if (sc.differs != changed)
+        free(sc.differs);
+    cordon__vec_free(&sc.removed);
+    cordon__arena_free(&sc.arena);
     return rc;
 }
 
@@ -1209,5 +1211,6 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
     cordon__arena_free(&c.arena);
     free(r.ent_id);
     free(r.ent_hash);
+    cordon__strmap_free(&r.ent_at);
     return rc;
 }
