@@ -69,6 +69,14 @@ int cordon__is_cjk_surname(const char *s, size_t len, size_t *n_bytes);
 
 /* Korean spellings of a Han surname (金 -> kim, gim), added to f. */
 void cordon__surname_spellings(const char *s, size_t len, cordon__forms *f);
+/* The pinyin syllable of Han character cp (ASCII, no tones, at most 7
+ * bytes; "" when it has none), as a given name's or, with `surname`, as
+ * a surname's first character: a table lookup (lib/han_pinyin.c). */
+void cordon__han_pinyin(uint32_t cp, int surname, char out[8]);
+/* The same, from ICU's Han-Latin (Han-Latin/Names): what the table was
+ * written from (tools/gen_han_pinyin), and what test_translit checks it
+ * against. CORDON_ENOMEM. */
+int cordon__han_syllable_icu(uint32_t cp, int surname, char out[8]);
 
 /* Releases the cached ICU transliterators (for leak checkers; optional). */
 void cordon__translit_cleanup(void);

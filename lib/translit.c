@@ -636,14 +636,13 @@ static size_t simplify_long(char *s, size_t n)
  * ウラジーミル "vradimiru"). */
 #define KANA_N 3
 
-static int kana_forms(const char *s, size_t len, cordon__forms *f, tr_set *set)
+static int kana_forms(const char *s, size_t len, cordon__forms *f)
 {
     char out[KANA_N][CORDON__MAX_FORM_LEN + 1];
     size_t n[KANA_N] = {0, 0, 0};
     int gem[KANA_N] = {0, 0, 0};
     int first = 1;
     for (size_t i = 0; i < len;) {
-        size_t start = i;
         int32_t cp = cordon__utf8_decode(s, len, &i);
         if (cp < 0)
             break;
@@ -667,13 +666,12 @@ static int kana_forms(const char *s, size_t len, cordon__forms *f, tr_set *set)
             first = 0;
         } else if (cp == 0x30FC || cp == 0x30FD || cp == 0x30FE || cp == 0x309D || cp == 0x309E) {
             /* long-vowel mark and iteration marks: dropped */
-        } else if (cordon__script_of((uint32_t)cp) == CORDON_SCRIPT_HAN && set) {
+        } else if (cordon__script_of((uint32_t)cp) == CORDON_SCRIPT_HAN) {
             /* kanji inside a kana token: only a Mandarin reading is available */
-            cordon__forms tmp;
-            tmp.n = 0;
-            tr_run(set, TR_HAN, s + start, i - start, &tmp);
+            char syl[8];
+            cordon__han_pinyin((uint32_t)cp, 0, syl);
             for (int k = 0; k < KANA_N; k++)
-                for (const char *q = tmp.n ? tmp.v[0] : ""; *q && n[k] < CORDON__MAX_FORM_LEN; q++)
+                for (const char *q = syl; *q && n[k] < CORDON__MAX_FORM_LEN; q++)
                     out[k][n[k]++] = *q;
         } else if (cp < 0x80) {
             for (int k = 0; k < KANA_N; k++)
@@ -1065,52 +1063,36 @@ static void cyrillic_tables(const char *s, size_t len, cordon__forms *f)
 
 /* ---- Han ----------------------------------------------------------- */
 
-/* Pinyin syllable of each Han character, from ICU once per character
- * per process: Han-Latin is slow (tens of microseconds a call) and names
- * reuse few characters. Bit 31 of the key marks surname readings. */
-#define HAN_CACHE 8192
-static struct { uint32_t key; char syl[8]; } han_cache[HAN_CACHE];
-static pthread_mutex_t han_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int han_syllable(tr_set *set, const char *s, size_t len, uint32_t cp, int surname, char out[8])
+/* Pinyin syllable of one Han character as ICU's Han-Latin (Han-Latin/
+ * Names with `surname`) gives it, folded to ASCII: what lib/han_pinyin.c
+ * holds for every Han character (tools/gen_han_pinyin writes it; the
+ * library reads the table, because compiling Han-Latin costs each
+ * process 90 ms). */
+int cordon__han_syllable_icu(uint32_t cp, int surname, char out[8])
 {
-    uint32_t key = cp | (surname ? 0x80000000u : 0);
-    size_t h = (size_t)((key * 2654435761u) >> 19) & (HAN_CACHE - 1);
-    pthread_mutex_lock(&han_lock);
-    for (size_t p = 0; p < 8; p++) {
-        size_t i = (h + p) & (HAN_CACHE - 1);
-        if (han_cache[i].key == key) {
-            memcpy(out, han_cache[i].syl, 8);
-            pthread_mutex_unlock(&han_lock);
-            return 0;
-        }
-        if (!han_cache[i].key)
-            break;
+    char s[5];
+    size_t len = 0;
+    if (cp < 0x10000) {
+        s[len++] = (char)(0xE0 | (cp >> 12));
+    } else {
+        s[len++] = (char)(0xF0 | (cp >> 18));
+        s[len++] = (char)(0x80 | ((cp >> 12) & 0x3F));
     }
-    pthread_mutex_unlock(&han_lock);
+    s[len++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    s[len++] = (char)(0x80 | (cp & 0x3F));
+    tr_set *set = tr_acquire();
+    if (!set)
+        return CORDON_ENOMEM;
     cordon__forms tmp;
     tmp.n = 0;
     int rc = tr_run(set, surname ? TR_HAN_NAMES : TR_HAN, s, len, &tmp);
-    if (rc)
-        return rc;
+    tr_release(set);
     memset(out, 0, 8);
-    if (tmp.n) {
+    if (!rc && tmp.n) {
         size_t l = strlen(tmp.v[0]);
         memcpy(out, tmp.v[0], l > 7 ? 7 : l);
     }
-    pthread_mutex_lock(&han_lock);
-    size_t slot = h;
-    for (size_t p = 0; p < 8; p++) {
-        size_t i = (h + p) & (HAN_CACHE - 1);
-        if (!han_cache[i].key || han_cache[i].key == key) {
-            slot = i;
-            break;
-        }
-    }
-    han_cache[slot].key = key;
-    memcpy(han_cache[slot].syl, out, 8);
-    pthread_mutex_unlock(&han_lock);
-    return 0;
+    return rc;
 }
 
 /* Pinyin initials respelled as English speakers and older systems
@@ -1148,19 +1130,16 @@ static void han_respell(const char *syl, int sys, char *out, size_t *n)
     put(out, n, rest);
 }
 
-static int han_forms(tr_set *set, const char *s, size_t len, cordon__forms *f)
+static void han_forms(const char *s, size_t len, cordon__forms *f)
 {
     char syl[32][8];
     size_t ns = 0;
     for (size_t i = 0; i < len && ns < 32;) {
-        size_t start = i;
         int32_t cp = cordon__utf8_decode(s, len, &i);
         if (cp < 0)
             break;
         if (cordon__script_of((uint32_t)cp) == CORDON_SCRIPT_HAN) {
-            int rc = han_syllable(set, s + start, i - start, (uint32_t)cp, ns == 0, syl[ns]);
-            if (rc)
-                return rc;
+            cordon__han_pinyin((uint32_t)cp, ns == 0, syl[ns]);
             if (syl[ns][0])
                 ns++;
         } else if (cp < 0x80 && ((cp | 32) >= 'a' && (cp | 32) <= 'z')) {
@@ -1179,7 +1158,6 @@ static int han_forms(tr_set *set, const char *s, size_t len, cordon__forms *f)
         }
         cordon__forms_add(f, out, n);
     }
-    return 0;
 }
 
 void cordon__surname_spellings(const char *s, size_t len, cordon__forms *f)
@@ -1281,6 +1259,11 @@ int cordon__translit(const char *s, size_t len, cordon_script script, cordon__fo
         return hebrew_forms(s, len, f);
     case CORDON_SCRIPT_ARABIC:
         return arabic_forms(s, len, f);
+    case CORDON_SCRIPT_HAN:
+        han_forms(s, len, f);
+        return 0;
+    case CORDON_SCRIPT_KANA:
+        return kana_forms(s, len, f);
     default:
         break;
     }
@@ -1319,12 +1302,6 @@ int cordon__translit(const char *s, size_t len, cordon_script script, cordon__fo
         break;
     case CORDON_SCRIPT_THAI:
         rc = tr_run(set, TR_THAI, s, len, f);
-        break;
-    case CORDON_SCRIPT_HAN:
-        rc = han_forms(set, s, len, f);
-        break;
-    case CORDON_SCRIPT_KANA:
-        rc = kana_forms(s, len, f, set);
         break;
     default:
         rc = tr_run(set, TR_ANY, s, len, f);

@@ -1,7 +1,8 @@
 /*
  * test_translit.c — romanization per script (the several systems each
- * script needs), the vendored Wikidata sample (tests/data/wikidata, CC0)
- * and concurrent use of the ICU transliterators from many threads.
+ * script needs), the vendored Wikidata sample (tests/data/wikidata, CC0),
+ * concurrent use of the ICU transliterators from many threads, and the
+ * pinyin table (lib/han_pinyin.inc) against ICU.
  */
 #include "test_util.h"
 
@@ -307,6 +308,40 @@ static int teardown(void **state)
     return 0;
 }
 
+/* lib/han_pinyin.inc against ICU, character by character: every Han
+ * character (cordon__script_of), read as a given name's and as a
+ * surname's first character. A new ICU that reads one otherwise fails
+ * here until `make han-table` writes the table again. */
+static void test_han_table(void **state)
+{
+    (void)state;
+    size_t han = 0, read = 0, differ = 0;
+    for (uint32_t cp = 0x2E80; cp <= 0x323AF; cp++) {
+        if (cordon__script_of(cp) != CORDON_SCRIPT_HAN)
+            continue;
+        han++;
+        for (int surname = 0; surname < 2; surname++) {
+            char table[8], icu[8];
+            cordon__han_pinyin(cp, surname, table);
+            assert_int_equal(cordon__han_syllable_icu(cp, surname, icu), 0);
+            if (strcmp(table, icu) != 0 && differ++ < 10)
+                print_error("U+%04X%s: table \"%s\", ICU \"%s\"\n", (unsigned)cp,
+                            surname ? " (surname)" : "", table, icu);
+            read += !surname && *table;
+        }
+    }
+    assert_int_equal(differ, 0);
+    assert_true(han > 100000); /* the table covers Extension B and on */
+    assert_true(read > 40000); /* and most have a reading */
+    char syl[8];
+    cordon__han_pinyin(0x5355, 0, syl); /* 单: dan, but Shan as a surname */
+    assert_string_equal(syl, "dan");
+    cordon__han_pinyin(0x5355, 1, syl);
+    assert_string_equal(syl, "shan");
+    cordon__han_pinyin('A', 0, syl); /* not Han */
+    assert_string_equal(syl, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_han_kana_abjads_and_others),
         cmocka_unit_test(test_wikidata_sample),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_han_table),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
