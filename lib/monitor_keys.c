@@ -254,8 +254,7 @@ int cordon__sig_build(const cordon_query *query, cordon__buf *out, cordon_error 
  * initials, particles and titles, legal forms in several languages,
  * numerals, hyphens and apostrophes, transcriptions, scripts), with the
  * type each is screened as: signatures of them change when analysis
- * does. No Han name: compiling ICU's Han-Latin rules takes a quarter of
- * a second, every run (the version covers a release's changes). */
+ * does. */
 static const struct {
     const char *name;
     cordon_schema schema;
@@ -281,6 +280,8 @@ static const struct {
     {"\u0391\u03bb\u03ad\u03be\u03b7\u03c2 \u03a4\u03c3\u03af\u03c0\u03c1\u03b1\u03c2",
      CORDON_SCHEMA_PERSON},
     {"\uae40\uc815\uc740", CORDON_SCHEMA_PERSON},
+    {"\u5355\u6653\u5cf0", CORDON_SCHEMA_PERSON}, /* Han, a surname read otherwise */
+    {"\u3055\u3086\u308a \u5c0f\u5ddd", CORDON_SCHEMA_PERSON}, /* kana and kanji */
     {"OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU ROSNEFT TRADING", CORDON_SCHEMA_ORGANIZATION},
     {"M\u00fcller GmbH & Co. KG", CORDON_SCHEMA_ORGANIZATION},
     {"Bank Melli Iran", CORDON_SCHEMA_ORGANIZATION},
