@@ -2,7 +2,7 @@
 # bench_monitor.sh — continuous screening at scale: ROWS monitored
 # customers, a list update that adds or changes 100 entities, then the
 # delta run (`cordon monitor run`) against a full re-screen of every
-# customer (`cordon monitor run --full` on a copy of the same store).
+# customer (`cordon monitor run --full`), each on a copy of the same store.
 # Not a test: it prints figures for bench/README.md and docs/AUDIT.md.
 #
 #   bench/bench_monitor.sh [ROWS]        (default 1000000)
@@ -16,9 +16,9 @@
 #     snapshot next to the default one; `cordon diff` shows it;
 #  3. store A: monitor add, then a first run against the default
 #     snapshot (every customer screened in full: the initial cost);
-#     copied to store B;
-#  4. A: the delta run against the new snapshot; B: --full against it.
-#     Both print their new alerts as JSON lines: the delta's must be the
+#  4. on fresh copies of A, in turns, three times each: the delta run
+#     against the new snapshot, and --full against it. Both print their
+#     new alerts as JSON lines: the delta's must be the
 #     full run's, exactly (customer, entity, score), including those on
 #     unchanged entities whose score crossed the threshold because the
 #     IDF of every token moved a little when names were added (the delta
@@ -26,9 +26,8 @@
 #     delta's line shows the largest score change over the near misses
 #     it rescored.
 # Environment: SEED (default 1), THREADS (default 2), SHARED (the shared
-# data, default ../shared/data), KEEP=1 keeps the two stores (about
-# 1.7 GB at a million customers). The delta runs three times on copies
-# of the store (the median is reported); the full re-screen once.
+# data, default ../shared/data), KEEP=1 keeps the first run's store
+# (809 MB at a million customers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
@@ -72,8 +71,7 @@ timed() {
 }
 
 a=$work/a.db
-b=$work/b.db
-rm -f "$a" "$a"-* "$b" "$b"-*
+rm -f "$a" "$a"-*
 echo "== $rows monitored customers on $(nproc) cores (load average $(cut -d' ' -f1-3 /proc/loadavg)), -j$threads"
 read -r w u s m < <(timed ./build/cordon monitor add -q --db "$a" "$customers")
 printf '  monitor add:            %8.1f s wall  (%.0f customers/s)  peak RSS %d MB\n' "$w" \
@@ -81,36 +79,42 @@ printf '  monitor add:            %8.1f s wall  (%.0f customers/s)  peak RSS %d 
 read -r w u s m < <(timed sh -c "./build/cordon monitor run -q -j $threads --db $a --index $old > /dev/null")
 printf '  first run (all in full): %7.1f s wall, %.1f s CPU  peak RSS %d MB\n' "$w" \
   "$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')" "$((m / 1024))"
-cp "$a" "$b"
-sync
 printf '  store: %d MB\n' "$(( $(stat -c %s "$a") / 1048576 ))"
 
-# the delta three times, each on a fresh copy of the first run's store
-# (fsync latency on a shared machine varies): the median
+# The delta and the full re-screen three times each, in turns (delta,
+# full, delta, full, ...), each on a fresh copy of the first run's store,
+# so that both see the same moments of a shared machine: the medians,
+# and the median of the three side-by-side ratios.
 c=$work/c.db
 : > "$work/delta_times.txt"
-echo "  load average before the delta runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+: > "$work/full_times.txt"
+echo "  load average before the delta and full runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 for k in 1 2 3; do
   rm -f "$c" "$c"-*
   cp "$a" "$c"
   sync # the copy's dirty pages would be written by the run's first fsync
   timed sh -c "./build/cordon monitor run -j $threads --db $c --index $new --json > $work/delta.jsonl 2> $work/delta.err" >> "$work/delta_times.txt"
+  rm -f "$c" "$c"-*
+  cp "$a" "$c"
+  sync
+  timed sh -c "./build/cordon monitor run -j $threads --db $c --index $new --full --json > $work/full.jsonl 2> $work/full.err" >> "$work/full_times.txt"
 done
 rm -f "$c" "$c"-*
-read -r dw du ds dm < <(sort -g "$work/delta_times.txt" | sed -n 2p)
-# the median CPU of the three (user + system), apart from the median wall
-dc=$(awk '{print $2 + $3}' "$work/delta_times.txt" | sort -g | sed -n 2p)
-cat "$work/delta.err"
+cat "$work/delta.err" "$work/full.err"
 echo "  delta runs (wall user sys rss): $(tr '\n' ';' < "$work/delta_times.txt")"
-echo "  load average before the full run: $(cut -d' ' -f1-3 /proc/loadavg)"
-read -r fw fu fs fm < <(timed sh -c "./build/cordon monitor run -j $threads --db $b --index $new --full --json > $work/full.jsonl 2> $work/full.err")
-cat "$work/full.err"
-printf '  delta run: %8.2f s wall, %7.2f s CPU (medians of three), peak RSS %d MB\n' "$dw" \
-  "$dc" "$((dm / 1024))"
-printf '  full run:  %8.2f s wall, %7.2f s CPU, peak RSS %d MB\n' "$fw" \
-  "$(awk -v u="$fu" -v s="$fs" 'BEGIN {print u + s}')" "$((fm / 1024))"
-awk -v d="$dw" -v f="$fw" -v dc="$dc" -v fu="$fu" -v fs="$fs" \
-  'BEGIN {printf "  delta is %.0fx faster (wall), %.0fx (CPU)\n", f / d, (fu + fs) / dc}'
+echo "  full runs  (wall user sys rss): $(tr '\n' ';' < "$work/full_times.txt")"
+med() { sort -g | sed -n 2p; }
+dw=$(cut -d' ' -f1 "$work/delta_times.txt" | med)
+dc=$(awk '{print $2 + $3}' "$work/delta_times.txt" | med)
+dm=$(cut -d' ' -f4 "$work/delta_times.txt" | med)
+fw=$(cut -d' ' -f1 "$work/full_times.txt" | med)
+fc=$(awk '{print $2 + $3}' "$work/full_times.txt" | med)
+fm=$(cut -d' ' -f4 "$work/full_times.txt" | med)
+rw=$(paste -d' ' "$work/delta_times.txt" "$work/full_times.txt" | awk '{print $5 / $1}' | med)
+rc=$(paste -d' ' "$work/delta_times.txt" "$work/full_times.txt" | awk '{print ($6 + $7) / ($2 + $3)}' | med)
+printf '  delta run: %8.2f s wall, %7.2f s CPU (medians of three), peak RSS %d MB\n' "$dw" "$dc" "$((dm / 1024))"
+printf '  full run:  %8.2f s wall, %7.2f s CPU (medians of three), peak RSS %d MB\n' "$fw" "$fc" "$((fm / 1024))"
+awk -v w="$rw" -v c="$rc" 'BEGIN {printf "  delta is %.0fx faster (wall), %.0fx (CPU): medians of the three side-by-side ratios\n", w, c}'
 echo "  load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # customer, entity, score of each new alert
@@ -128,4 +132,4 @@ else
   diff "$work/delta.pairs" "$work/full.pairs" | head -20
 fi
 echo "  of them on unchanged entities (IDF drift, found by the drift band): $((nf - nfc))"
-[ "${KEEP:-0}" = 1 ] || rm -f "$a" "$a"-* "$b" "$b"-*
+[ "${KEEP:-0}" = 1 ] || rm -f "$a" "$a"-*
