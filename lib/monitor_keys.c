@@ -1528,7 +1528,8 @@ int cordon__changeset_meets(const cordon__changeset *cs, cordon__check *ck, cons
         /* a token over 255 bytes was kept empty: no table has it */
         if (!(flags & SLOT_RETRIEVABLE) || str_len[0] == 0)
             continue;
-        uint64_t fp = view_fp(p + view_start, i - view_start);
+        /* a view over several tokens is not cached: no fingerprint */
+        uint64_t fp = width == 1 ? view_fp(p + view_start, i - view_start) : 0;
         viewc *e = width == 1 ? view_cached(ck, fp) : NULL;
         uint8_t hit = e ? e->bits : 0;
         if (!hit) {
