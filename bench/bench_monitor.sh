@@ -3,7 +3,7 @@
 # customers, a list update that adds or changes 100 entities, then the
 # delta run (`cordon monitor run`) against a full re-screen of every
 # customer (`cordon monitor run --full`), each on a copy of the same store.
-# Not a test: it prints figures for bench/README.md and docs/AUDIT.md.
+# Not a test: it prints figures for the README and docs/AUDIT.md.
 #
 #   bench/bench_monitor.sh [ROWS]        (default 1000000)
 #
