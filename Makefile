@@ -43,7 +43,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/san/fuzz/%)
 FUZZERS := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check test fuzz bench han-table install clean help
+.PHONY: all deps demo check test fuzz fuzz-seeds bench han-table install clean help
 all: $(BUILD)/cordon $(BUILD)/libcordon.a $(BUILD)/libcordon.so $(BUILD)/cordon.pc $(BUILD)/default.cordon
 
 help:
@@ -159,6 +159,14 @@ han-table: $(BUILD)/libcordon.a
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/gen_han_pinyin tools/gen_han_pinyin.c $(BUILD)/libcordon.a $(LDLIBS)
 	$(BUILD)/gen_han_pinyin > lib/han_pinyin.inc.new
 	mv lib/han_pinyin.inc.new lib/han_pinyin.inc
+
+# The snapshot seeds of fuzz_snapshot, written again when the format
+# changes (tools/seed_snapshot.c says what each one is).
+fuzz-seeds: $(BUILD)/cordon $(BUILD)/libcordon.a
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/seed_snapshot tools/seed_snapshot.c $(BUILD)/libcordon.a $(LDLIBS)
+	echo "mini ftm_json ../tests/data/screen/mini.ftm.jsonl" > $(BUILD)/mini.conf
+	./$(BUILD)/cordon build --lists $(BUILD)/mini.conf -o $(BUILD)/mini.cordon
+	./$(BUILD)/seed_snapshot $(BUILD)/mini.cordon fuzz/corpus/snapshot
 
 # ---- benchmarks -----------------------------------------------------
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libcordon.a

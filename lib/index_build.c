@@ -810,6 +810,63 @@ static int by_id(const void *pa, const void *pb, void *ctx)
 
 /* ---- image ---------------------------------------------------------------- */
 
+/* Writes the image's checksums: each section's CRC, the SHA-256 of
+ * their contents (the index hash), the header's CRC. */
+static int seal(unsigned char *img)
+{
+    cx_header *h = (cx_header *)img;
+    cx_section *tab = (cx_section *)(img + sizeof *h);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(ctx);
+        return CORDON_ENOMEM;
+    }
+    for (size_t i = 0; i < h->n_sections; i++) {
+        tab[i].crc = (uint32_t)crc32_z(0, img + tab[i].offset, tab[i].size);
+        EVP_DigestUpdate(ctx, img + tab[i].offset, tab[i].size);
+    }
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < 32; i++) {
+        h->content_sha256[2 * i] = hex[md[i] >> 4];
+        h->content_sha256[2 * i + 1] = hex[md[i] & 15];
+    }
+    h->header_crc = 0;
+    h->header_crc = (uint32_t)crc32_z(0, img, h->header_size);
+    return 0;
+}
+
+static int hex_nibble(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
+
+/* Each entity's content hash, read back through the built index (so that
+ * it is exactly what cordon_entity_hash gives a reader), into the
+ * image's entity hash section; then the image is sealed again. */
+static int hash_entities(cordon_index *idx, unsigned char *img, size_t at, cordon_error *err)
+{
+    size_t n = cordon_index_entity_count(idx);
+    for (size_t i = 0; i < n; i++) {
+        cordon_entity *e = NULL;
+        int rc = cordon_index_entity(idx, i, &e, err);
+        if (rc)
+            return rc;
+        char hex[65];
+        cordon_entity_hash(e, hex);
+        cordon_entity_free(e);
+        for (size_t k = 0; k < 32; k++)
+            img[at + 32 * i + k] =
+                (unsigned char)(hex_nibble(hex[2 * k]) << 4 | hex_nibble(hex[2 * k + 1]));
+    }
+    int rc = seal(img);
+    if (!rc) {
+        memcpy(idx->hash, ((const cx_header *)img)->content_sha256, 64);
+        idx->hash[64] = '\0';
+    }
+    return rc;
+}
+
 static int assemble(builder *b, cordon_index **out)
 {
     static const int order[] = {CX_SEC_META,     CX_SEC_STRINGS,  CX_SEC_U32,
@@ -817,7 +874,8 @@ static int assemble(builder *b, cordon_index **out)
                                 CX_SEC_COUNTRIES, CX_SEC_IDENTS,  CX_SEC_NAMES,
                                 CX_SEC_NTOKENS,  CX_SEC_TERMS,    CX_SEC_TAB_FORM,
                                 CX_SEC_TAB_DEL,  CX_SEC_TAB_PHON, CX_SEC_TAB_IDENT,
-                                CX_SEC_BYID,     CX_SEC_TAB_LOOSE, CX_SEC_TAB_LOOSE_NL};
+                                CX_SEC_BYID,     CX_SEC_TAB_LOOSE, CX_SEC_TAB_LOOSE_NL,
+                                CX_SEC_ENTITY_HASH};
     const size_t ns = sizeof order / sizeof order[0];
     /* the U32 and STRINGS sections come from their own builders */
     cordon__buf_free(&b->sec[CX_SEC_U32]);
@@ -840,34 +898,22 @@ static int assemble(builder *b, cordon_index **out)
     h->file_size = total;
     h->header_size = (uint32_t)hsize;
     h->n_sections = (uint32_t)ns;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-        EVP_MD_CTX_free(ctx);
-        free(img);
-        return CORDON_ENOMEM;
-    }
-    size_t off = (hsize + 7) & ~(size_t)7;
+    size_t off = (hsize + 7) & ~(size_t)7, hash_at = 0;
     for (size_t i = 0; i < ns; i++) {
         const cordon__buf *s = order[i] == CX_SEC_STRINGS ? &b->strings : &b->sec[order[i]];
         if (s->len)
             memcpy(img + off, s->data, s->len);
+        if (order[i] == CX_SEC_ENTITY_HASH)
+            hash_at = off;
         tab[i].id = (uint32_t)order[i];
         tab[i].offset = off;
         tab[i].size = s->len;
-        tab[i].crc = (uint32_t)crc32_z(0, img + off, s->len);
-        EVP_DigestUpdate(ctx, img + off, s->len);
         off += (s->len + 7) & ~(size_t)7;
     }
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    EVP_MD_CTX_free(ctx);
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < 32; i++) {
-        h->content_sha256[2 * i] = hex[md[i] >> 4];
-        h->content_sha256[2 * i + 1] = hex[md[i] & 15];
+    if (seal(img)) {
+        free(img);
+        return CORDON_ENOMEM;
     }
-    h->header_crc = (uint32_t)crc32_z(0, img, hsize);
 
     cordon_index *idx = calloc(1, sizeof *idx);
     if (!idx) {
@@ -878,6 +924,8 @@ static int assemble(builder *b, cordon_index **out)
     idx->size = total;
     idx->mapped = 0;
     int rc = cordon__index_attach(idx, "built index", b->err);
+    if (!rc)
+        rc = hash_entities(idx, img, hash_at, b->err);
     if (rc) {
         cordon_index_close(idx);
         return rc;
@@ -969,6 +1017,11 @@ int cordon_index_build(const cordon_dataset *ds, cordon_index **out, cordon_erro
             rc = sec_put(&b, CX_SEC_BYID, ids, ne * sizeof *ids);
             free(ids);
         }
+    }
+    if (!rc) { /* filled in once the image is built (hash_entities) */
+        unsigned char *zero = calloc(ne, 32);
+        rc = zero ? sec_put(&b, CX_SEC_ENTITY_HASH, zero, ne * 32) : CORDON_ENOMEM;
+        free(zero);
     }
     if (!rc) {
         meta.n_sources = (uint32_t)nsrc;

@@ -48,6 +48,7 @@ static const struct {
     {CX_SEC_BYID, "id order", sizeof(uint32_t)},
     {CX_SEC_TAB_LOOSE, "loose-key table", sizeof(cx_slot)},
     {CX_SEC_TAB_LOOSE_NL, "non-Latin loose-key table", sizeof(cx_slot)},
+    {CX_SEC_ENTITY_HASH, "entity hashes", 32},
 };
 #define N_SEC (sizeof sec_info / sizeof sec_info[0])
 
@@ -239,6 +240,7 @@ int cordon__index_attach(cordon_index *idx, const char *origin, cordon_error *er
     idx->byid = secp[CX_SEC_BYID];
     idx->tab_loose = secp[CX_SEC_TAB_LOOSE];
     idx->tab_loose_nl = secp[CX_SEC_TAB_LOOSE_NL];
+    idx->entity_hash = secp[CX_SEC_ENTITY_HASH];
     if (idx->strings_size < 1 || idx->strings[0] != '\0' ||
         idx->strings[idx->strings_size - 1] != '\0')
         return BAD("cordon index strings section is damaged");
@@ -261,6 +263,7 @@ int cordon__index_attach(cordon_index *idx, const char *origin, cordon_error *er
         {secn[CX_SEC_BYID], m->n_entities, "id order"},
         {secn[CX_SEC_TAB_LOOSE], m->tab_loose_cap, "loose-key table"},
         {secn[CX_SEC_TAB_LOOSE_NL], m->tab_loose_nl_cap, "non-Latin loose-key table"},
+        {secn[CX_SEC_ENTITY_HASH], m->n_entities, "entity hashes"},
     };
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         if (counts[i].have != counts[i].want)
@@ -634,4 +637,15 @@ void cordon__index_lookup_del(const cordon_index *idx, uint64_t h, const uint32_
             return;
         }
     }
+}
+
+void cordon__index_entity_hash(const cordon_index *idx, size_t i, char out[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *h = idx->entity_hash + 32 * i;
+    for (size_t k = 0; k < 32; k++) {
+        out[2 * k] = hex[h[k] >> 4];
+        out[2 * k + 1] = hex[h[k] & 15];
+    }
+    out[64] = '\0';
 }

@@ -41,6 +41,7 @@ enum cx_section_id {
     CX_SEC_BYID,      /* entity indexes sorted by id */
     CX_SEC_TAB_LOOSE, /* loose consonant key -> term ids */
     CX_SEC_TAB_LOOSE_NL, /* the same, terms written in a non-Latin script only */
+    CX_SEC_ENTITY_HASH,  /* per entity: cordon_entity_hash, 32 bytes */
     CX_SEC_COUNT_
 };
 
@@ -201,6 +202,7 @@ struct cordon_index {
     const cx_slot *tab_form, *tab_phon, *tab_ident, *tab_loose, *tab_loose_nl;
     const cx_dslot *tab_del;
     const uint32_t *byid;
+    const unsigned char *entity_hash; /* 32 bytes per entity */
     char hash[65];
     cordon_source_info *infos; /* decoded at open: a few small structs */
     cordon__arena arena;       /* for infos */
@@ -220,6 +222,9 @@ static inline const uint32_t *cx_u32(const cordon_index *idx, uint32_t off)
 
 /* Fills the section pointers of idx from a validated image. */
 int cordon__index_attach(cordon_index *idx, const char *origin, cordon_error *err);
+
+/* cordon_entity_hash of entity i, as the builder stored it (hex). */
+void cordon__index_entity_hash(const cordon_index *idx, size_t i, char out[65]);
 
 /* Looks a string key up in a string-keyed table; returns the slot or NULL. */
 const cx_slot *cordon__index_lookup(const cordon_index *idx, const cx_slot *tab,

@@ -934,62 +934,22 @@ static int near_prepare(run_ctx *r, near_scan *ns)
     return rc;
 }
 
-typedef struct hash_job {
-    run_ctx *r;
-    atomic_size_t next;
-    atomic_int failed;
-} hash_job;
-
-static void *hash_some(void *arg)
-{
-    hash_job *h = arg;
-    run_ctx *r = h->r;
-    for (;;) {
-        size_t from = atomic_fetch_add(&h->next, 256);
-        if (from >= r->n_ent)
-            break;
-        size_t to = from + 256 < r->n_ent ? from + 256 : r->n_ent;
-        for (size_t i = from; i < to; i++) {
-            cordon_entity *e = NULL;
-            cordon_error err;
-            if (cordon_index_entity(r->idx, i, &e, &err) != 0) {
-                atomic_store(&h->failed, 1);
-                return NULL;
-            }
-            r->ent_id[i] = e->id; /* points into the index */
-            cordon_entity_hash(e, r->ent_hash[i]);
-            cordon_entity_free(e);
-        }
-    }
-    return NULL;
-}
-
-/* Every entity's content hash, on the run's threads, and the map from
- * ids to entities. */
+/* Every entity's id and content hash (kept in the snapshot by its
+ * builder), and the map from ids to entities. */
 static int entity_hashes(run_ctx *r)
 {
     size_t n = cordon_index_entity_count(r->idx);
     r->n_ent = n;
     r->ent_id = calloc(n ? n : 1, sizeof *r->ent_id);
     r->ent_hash = calloc(n ? n : 1, sizeof *r->ent_hash);
-    if (!r->ent_id || !r->ent_hash)
+    if (!r->ent_id || !r->ent_hash || cordon__strmap_reserve(&r->ent_at, n))
         return cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
-    hash_job h = {.r = r};
-    atomic_store(&h.next, 0);
-    atomic_store(&h.failed, 0);
-    pthread_t t[MAX_THREADS];
-    unsigned started = 0;
-    for (; started + 1 < r->threads; started++)
-        if (pthread_create(&t[started], NULL, hash_some, &h) != 0)
-            break;
-    hash_some(&h);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(t[i], NULL);
-    if (atomic_load(&h.failed) || cordon__strmap_reserve(&r->ent_at, n))
-        return cordon__fail(r->err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        r->ent_id[i] = r->idx->strings + r->idx->entities[i].id; /* in the index */
+        cordon__index_entity_hash(r->idx, i, r->ent_hash[i]);
         cordon__strmap_put(&r->ent_at, r->ent_id[i], strlen(r->ent_id[i]),
                            (void *)(uintptr_t)(i + 1)); /* reserved: cannot fail */
+    }
     return 0;
 }
 

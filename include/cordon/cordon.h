@@ -550,7 +550,7 @@ CORDON_API int cordon_double_metaphone(const char *word, size_t len,
 typedef struct cordon_index cordon_index;
 
 /* Current snapshot format version; other versions are CORDON_EVERSION. */
-#define CORDON_INDEX_FORMAT_VERSION 2
+#define CORDON_INDEX_FORMAT_VERSION 3
 
 /*
  * Compiles a loaded dataset into an index: analyses every name with
