@@ -1028,6 +1028,38 @@ static int entity_delta(run_ctx *r, uint8_t *changed, bool write)
     return rc;
 }
 
+/* The engine's fingerprint, on a thread of its own: analysing the probe
+ * names is mostly ICU getting ready (about 30 ms, which the screenings
+ * would otherwise pay), and the run's first steps need no answer yet. */
+typedef struct engine_job {
+    pthread_t t;
+    bool running;
+    int rc;
+    char engine[65];
+} engine_job;
+
+static void *engine_thread(void *arg)
+{
+    engine_job *e = arg;
+    e->rc = cordon__sig_engine(e->engine);
+    return NULL;
+}
+
+static void engine_start(engine_job *e)
+{
+    e->running = pthread_create(&e->t, NULL, engine_thread, e) == 0;
+    if (!e->running)
+        engine_thread(e);
+}
+
+static int engine_join(engine_job *e)
+{
+    if (e->running)
+        pthread_join(e->t, NULL);
+    e->running = false;
+    return e->rc;
+}
+
 int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
                        const cordon_monitor_options *opts, cordon_alert_fn on_alert, void *ctx,
                        cordon_monitor_report *report, cordon_error *err)
@@ -1054,27 +1086,44 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
     r.threads = o.threads ? (o.threads > MAX_THREADS ? MAX_THREADS : o.threads) : 1;
     snprintf(report->snapshot, sizeof report->snapshot, "%s", cordon_index_hash(idx));
 
-    int64_t last_run;
-    double last_threshold;
+    engine_job ej = {0};
+    engine_start(&ej);
+    int64_t last_run = 0;
+    double last_threshold = 0;
+    char stored_engine[65], deltas_s[24];
     int rc = st->ops->run_last(st, &last_run, report->previous, &last_threshold, err);
-    if (rc)
+    if (!rc)
+        rc = st->ops->meta_get(st, ENGINE_KEY, stored_engine, sizeof stored_engine, err);
+    if (!rc)
+        rc = st->ops->meta_get(st, DELTAS_KEY, deltas_s, sizeof deltas_s, err);
+    /* meanwhile: every entity's id and hash, needed by every run, and
+     * when the index is not the last run's, what changed (a delta needs
+     * it; should the engine have changed, the run is a full one and this
+     * goes unused) */
+    if (!rc)
+        rc = entity_hashes(&r);
+    uint8_t *changed = NULL;
+    if (!rc && last_run && strcmp(report->previous, report->snapshot) != 0) {
+        changed = calloc(r.n_ent ? r.n_ent : 1, 1);
+        rc = changed ? entity_delta(&r, changed, false)
+                     : cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    int erc = engine_join(&ej);
+    if (!rc && erc)
+        rc = cordon__fail(err, erc, NULL, 0, 0, "cannot analyse the engine's probe names");
+    if (rc) {
+        free(changed);
+        free(r.ent_id);
+        free(r.ent_hash);
+        cordon__strmap_free(&r.ent_at);
         return rc;
+    }
+    const char *engine = ej.engine;
     /* a new threshold changes every customer's answer; signatures made
      * by a cordon that analyses names otherwise may miss what this one
      * would find (and it scores otherwise): both screen everyone again */
-    char engine[65], stored_engine[65];
-    rc = cordon__sig_engine(engine);
-    if (rc)
-        return cordon__fail(err, rc, NULL, 0, 0, "cannot analyse the engine's probe names");
-    rc = st->ops->meta_get(st, ENGINE_KEY, stored_engine, sizeof stored_engine, err);
-    if (rc)
-        return rc;
     if (last_run && (last_threshold != threshold || strcmp(engine, stored_engine) != 0))
         o.full = 1;
-    char deltas_s[24];
-    rc = st->ops->meta_get(st, DELTAS_KEY, deltas_s, sizeof deltas_s, err);
-    if (rc)
-        return rc;
     long deltas = strtol(deltas_s, NULL, 10);
     if (last_run && deltas >= MAX_DELTAS)
         o.full = 1;
@@ -1092,6 +1141,10 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
         rc = st->ops->commit(st, err);
     if (rc) {
         st->ops->rollback(st);
+        free(changed);
+        free(r.ent_id);
+        free(r.ent_hash);
+        cordon__strmap_free(&r.ent_at);
         return rc;
     }
     report->run = r.run;
@@ -1100,7 +1153,6 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
     chunk c;
     memset(&c, 0, sizeof c);
     cordon__arena_init(&c.arena);
-    uint8_t *changed = NULL;
     cordon__changeset cs;
     memset(&cs, 0, sizeof cs);
     job j = {.idx = idx, .c = &c, .run = r.run, .caller = o.caller, .audit = !o.no_audit};
@@ -1109,15 +1161,8 @@ int cordon_monitor_run(cordon_store *st, const cordon_index *idx,
     j.so.limit = CORDON_SCREEN_MAX_LIMIT;
     j.so_audit = j.so;
     j.so_audit.threshold = threshold;
-    rc = entity_hashes(&r);
-    if (!rc)
-        rc = phase_full(&r, &j);
+    rc = phase_full(&r, &j);
     if (!rc && delta) {
-        changed = calloc(r.n_ent ? r.n_ent : 1, 1);
-        if (!changed)
-            rc = cordon__fail(err, CORDON_ENOMEM, NULL, 0, 0, "out of memory");
-        if (!rc)
-            rc = entity_delta(&r, changed, false);
         /* DRIFT_BAND lower: the near misses on changed entities too */
         if (!rc && cordon__changeset_init(&cs, idx, j.so.threshold))
             rc = CORDON_ENOMEM;
