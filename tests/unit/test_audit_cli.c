@@ -28,22 +28,6 @@ static char big_csv[320], small_csv[320];
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    b[n] = '\0';
-    return b;
-}
-
 /* Starts cli with argv (NULL-terminated) and stdout/stderr to files
  * (NULL: /dev/null). */
 static pid_t start(char *const *argv, const char *out, const char *err)
@@ -85,7 +69,7 @@ static void run_ok(char *const *argv, int want)
     snprintf(err, sizeof err, "%s/run.err", tmp);
     int st = run(argv, NULL, err);
     if (st != want) {
-        char *e = slurp(err);
+        char *e = test_slurp(err, NULL);
         fail_msg("%s %s: status %d, expected %d:\n%s", argv[1], argv[2] ? argv[2] : "", st,
                  want, e ? e : "");
     }
@@ -374,7 +358,7 @@ static void test_audit_commands(void **state)
     snprintf(err, sizeof err, "%s/audit.err", tmp);
     char *list[] = {"cordon", "audit", "--db", (char *)db, NULL};
     assert_int_equal(run(list, out, err), 0);
-    char *o = slurp(out);
+    char *o = test_slurp(out, NULL);
     /* "     1  <time>  screen  cli  Vladimir Putin ... N matches  top ofac_sdn:35096 1.000" */
     assert_non_null(strstr(o, "  screen  cli          Vladimir Putin"));
     assert_non_null(strstr(o, "top ofac_sdn:35096 1.000\n"));
@@ -384,7 +368,7 @@ static void test_audit_commands(void **state)
     free(o);
     char *json[] = {"cordon", "audit", "--db", (char *)db, "--json", "--query", "PUTIN", NULL};
     assert_int_equal(run(json, out, NULL), 0);
-    o = slurp(out);
+    o = test_slurp(out, NULL);
     assert_int_equal(strncmp(o, "{\"seq\":1,\"time\":\"", 17), 0);
     assert_non_null(strstr(o, "\"kind\":\"screen\",\"caller\":\"cli\",\"subject\":\"Vladimir "
                               "Putin\",\"query\":{\"name\":\"Vladimir Putin\""));
@@ -394,10 +378,10 @@ static void test_audit_commands(void **state)
     free(o);
     char *since[] = {"cordon", "audit", "--db", (char *)db, "--since", "2999-01-01", NULL};
     assert_int_equal(run(since, out, err), 0);
-    o = slurp(out);
+    o = test_slurp(out, NULL);
     assert_string_equal(o, "");
     free(o);
-    o = slurp(err);
+    o = test_slurp(err, NULL);
     assert_string_equal(o, "cordon: no audit records match\n");
     free(o);
     char *bad[] = {"cordon", "audit", "--db", (char *)db, "--since", "last tuesday", NULL};
@@ -406,7 +390,7 @@ static void test_audit_commands(void **state)
     /* verify, then tamper: exit 1, naming the record */
     char *verify[] = {"cordon", "audit", "verify", "--db", (char *)db, NULL};
     assert_int_equal(run(verify, out, NULL), 0);
-    o = slurp(out);
+    o = test_slurp(out, NULL);
     char *head = query_text(db, "SELECT hash FROM audit WHERE seq = 2");
     char want[400];
     snprintf(want, sizeof want, "audit log %s: 2 records verified; head 2 %s\n", db, head);
@@ -418,7 +402,7 @@ static void test_audit_commands(void **state)
     assert_int_equal(run(withhead, NULL, NULL), 0);
     snprintf(anchor, sizeof anchor, "3:%s", head);
     assert_int_equal(run(withhead, NULL, err), 1);
-    o = slurp(err);
+    o = test_slurp(err, NULL);
     assert_string_equal(o, "cordon: record 3 is gone: the log ends at 2\n");
     free(o);
     free(head);
@@ -430,7 +414,7 @@ static void test_audit_commands(void **state)
                      SQLITE_OK);
     sqlite3_close(h);
     assert_int_equal(run(verify, NULL, err), 1);
-    o = slurp(err);
+    o = test_slurp(err, NULL);
     assert_string_equal(o, "cordon: audit record 1: its hash does not match its content; the "
                            "chain is broken (0 records before it verified)\n");
     free(o);
@@ -455,7 +439,7 @@ static void test_monitor_commands(void **state)
     fclose(f);
     char *add[] = {"cordon", "monitor", "add", "--db", (char *)db, csv, NULL};
     assert_int_equal(run(add, NULL, err), 0);
-    char *e = slurp(err);
+    char *e = test_slurp(err, NULL);
     snprintf(out, sizeof out, "%s/m.out", tmp);
     char want[2000];
     snprintf(want, sizeof want,
@@ -472,32 +456,32 @@ static void test_monitor_commands(void **state)
     char *mrun[] = {"cordon", "monitor", "run", "--json", "--db", (char *)db, "--index",
                     index_path, NULL};
     assert_int_equal(run(mrun, out, err), 1);
-    char *o = slurp(out);
+    char *o = test_slurp(out, NULL);
     /* K1 matches KOMID on three lists */
     assert_non_null(strstr(o, "\"customer\":\"K1\",\"customer_name\":\"Korea Mining Development "
                               "Trading Corporation\",\"entity\":\"ofac_sdn:9345\""));
     assert_non_null(strstr(o, "\"entity\":\"un_sc:KPe.001\""));
     assert_null(strstr(o, "\"customer\":\"P1\""));
     free(o);
-    e = slurp(err);
+    e = test_slurp(err, NULL);
     assert_non_null(strstr(e, ": 2 customers; 2 screened in full; entities +21098 ~0 -0; 0 "
                               "checked against them, 0 screened; 3 new alerts; "));
     free(e);
     /* again: nothing to do */
     assert_int_equal(run(mrun, out, err), 0);
-    o = slurp(out);
+    o = test_slurp(out, NULL);
     assert_string_equal(o, "");
     free(o);
 
     char *dec[] = {"cordon", "decide", "2", "--clear", "--note", "checked", "--db", (char *)db,
                    NULL};
     assert_int_equal(run(dec, out, NULL), 0);
-    o = slurp(out);
+    o = test_slurp(out, NULL);
     assert_string_equal(o, "alert 2 cleared\n");
     free(o);
     char *nonote[] = {"cordon", "decide", "2", "--clear", "--db", (char *)db, NULL};
     assert_int_equal(run(nonote, NULL, err), 2);
-    e = slurp(err);
+    e = test_slurp(err, NULL);
     assert_string_equal(e, "cordon: a decision needs --note TEXT saying why\n");
     free(e);
     char *both[] = {"cordon", "decide", "2", "--clear", "--confirm", "--note", "x", "--db",
@@ -506,12 +490,12 @@ static void test_monitor_commands(void **state)
     char *missing[] = {"cordon", "decide", "77", "--confirm", "--note", "x", "--db", (char *)db,
                        NULL};
     assert_int_equal(run(missing, NULL, err), 2);
-    e = slurp(err);
+    e = test_slurp(err, NULL);
     assert_string_equal(e, "cordon: no alert 77\n");
     free(e);
     char *open_alerts[] = {"cordon", "monitor", "alerts", "--db", (char *)db, NULL};
     assert_int_equal(run(open_alerts, out, NULL), 0);
-    o = slurp(out);
+    o = test_slurp(out, NULL);
     size_t lines = 0;
     for (const char *p = o; *p; p++)
         lines += *p == '\n';
@@ -522,7 +506,7 @@ static void test_monitor_commands(void **state)
     char *cleared[] = {"cordon", "monitor", "alerts", "--status", "cleared", "--json", "--db",
                        (char *)db, NULL};
     assert_int_equal(run(cleared, out, NULL), 0);
-    o = slurp(out);
+    o = test_slurp(out, NULL);
     assert_non_null(strstr(o, "{\"alert\":2,\"run\":1,"));
     assert_non_null(strstr(o, "\"status\":\"cleared\",\"note\":\"checked\""));
     free(o);
@@ -536,13 +520,13 @@ static void test_diff_command(void **state)
     char *same[] = {"cordon", "diff", "--summary", "tests/data/diff/ofsi_2025-04-14.conf",
                     "tests/data/diff/ofsi_2025-04-14.conf", NULL};
     assert_int_equal(run(same, out, NULL), 0);
-    char *o = slurp(out);
+    char *o = test_slurp(out, NULL);
     assert_non_null(strstr(o, "0 added, 0 removed, 0 changed, 4688 unchanged\n"));
     free(o);
     char *two[] = {"cordon", "diff", "tests/data/diff/ofsi_2023-06-05.conf",
                    "tests/data/diff/ofsi_2025-04-14.conf", NULL};
     assert_int_equal(run(two, out, NULL), 1);
-    o = slurp(out);
+    o = test_slurp(out, NULL);
     assert_non_null(strstr(o, "old: tests/data/diff/ofsi_2023-06-05.conf\n  uk_ofsi      "
                               "published 2023-06-05 sha256 "));
     assert_non_null(strstr(o, "~ uk_ofsi:10916            SOK-HWA, HWANG  (names, birth)\n"
@@ -552,7 +536,7 @@ static void test_diff_command(void **state)
     /* a snapshot against a lists file */
     char *mixed[] = {"cordon", "diff", "--summary", index_path, "data/lists.conf", NULL};
     assert_int_equal(run(mixed, out, NULL), 0);
-    o = slurp(out);
+    o = test_slurp(out, NULL);
     assert_non_null(strstr(o, "0 added, 0 removed, 0 changed, 21098 unchanged\n"));
     free(o);
     char *missing[] = {"cordon", "diff", "no-such.conf", "data/lists.conf", NULL};

@@ -26,30 +26,6 @@ static char db_path[300];
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 static void spit(const char *path, const char *data)
 {
     FILE *f = fopen(path, "wb");
@@ -64,7 +40,7 @@ static bool exists(const char *path) { return access(path, F_OK) == 0; }
 static void same_file(const char *got_path, const char *want_path)
 {
     size_t gl, wl;
-    char *got = slurp(got_path, &gl), *want = slurp(want_path, &wl);
+    char *got = test_slurp(got_path, &gl), *want = test_slurp(want_path, &wl);
     if (!got)
         fail_msg("%s was not written", got_path);
     if (!want)
@@ -201,7 +177,7 @@ static int case_argv(const char *dir, char **argv, char *store, size_t store_siz
     argv[argc++] = index_path;
     char path[512];
     snprintf(path, sizeof path, "%s/args", dir);
-    char *args = slurp(path, NULL);
+    char *args = test_slurp(path, NULL);
     assert_non_null(args);
     size_t used = 0;
     for (char *save = NULL, *a = strtok_r(args, "\n", &save); a; a = strtok_r(NULL, "\n", &save)) {
@@ -236,10 +212,10 @@ static void golden(const char *name, const char *jobs)
     int status = run(argv, NULL, out, err);
 
     snprintf(want, sizeof want, "%s/expected.status", dir);
-    char *ws = slurp(want, NULL);
+    char *ws = test_slurp(want, NULL);
     assert_non_null(ws);
     if (status != atoi(ws)) {
-        char *e = slurp(err, NULL);
+        char *e = test_slurp(err, NULL);
         fail_msg("%s: status %d, expected %d; stderr:\n%s", name, status, atoi(ws), e);
     }
     free(ws);
@@ -255,7 +231,7 @@ static void golden(const char *name, const char *jobs)
         same_file(err, want);
     } else {
         size_t n;
-        char *e = slurp(err, &n);
+        char *e = test_slurp(err, &n);
         if (n)
             fail_msg("%s: unexpected stderr:\n%s", name, e);
         free(e);
@@ -399,14 +375,14 @@ static void test_summary(void **state)
     char *argv[] = {"cordon", "batch", "-j", "2", "--index", index_path, "--keep",
                     "customer_id,note", "tests/batch/quoting/input.csv", NULL};
     assert_int_equal(run(argv, NULL, out, err), 1);
-    char *e = slurp(err, NULL);
+    char *e = test_slurp(err, NULL);
     assert_non_null(e);
     /* stderr is not a terminal: no progress line, no control characters */
     assert_null(strchr(e, '\r'));
     assert_null(strchr(e, '\033'));
     /* the counts of the golden output: one line per match, after the
      * header; the row number first */
-    char *golden = slurp("tests/batch/quoting/expected.out", NULL);
+    char *golden = test_slurp("tests/batch/quoting/expected.out", NULL);
     assert_non_null(golden);
     unsigned long matches = 0, matched_rows = 0, last_row = 0;
     for (char *line = strchr(golden, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
@@ -518,7 +494,7 @@ static void expect_error(char **argv, const char *message)
     snprintf(out, sizeof out, "%s/error.out", tmp);
     snprintf(err, sizeof err, "%s/error.err", tmp);
     assert_int_equal(run(argv, NULL, out, err), 2);
-    char *e = slurp(err, NULL);
+    char *e = test_slurp(err, NULL);
     if (!strstr(e, message))
         fail_msg("stderr lacks \"%s\":\n%s", message, e);
     free(e);
@@ -551,7 +527,7 @@ static void test_errors(void **state)
     char same[300], same2[310];
     snprintf(same, sizeof same, "%s/same.csv", tmp);
     snprintf(same2, sizeof same2, "%s/./same.csv", tmp);
-    char *orig = slurp("tests/batch/quoting/input.csv", NULL);
+    char *orig = test_slurp("tests/batch/quoting/input.csv", NULL);
     spit(same, orig);
     char *a10[] = {"cordon", "batch", "--index", index_path, "-o", same2, same, NULL};
     char want10[400];
@@ -559,7 +535,7 @@ static void test_errors(void **state)
     expect_error(a10, want10);
     char *a11[] = {"cordon", "batch", "--index", index_path, "--rejects", same2, same, NULL};
     expect_error(a11, want10);
-    char *after = slurp(same, NULL);
+    char *after = test_slurp(same, NULL);
     assert_string_equal(after, orig);
     free(after);
     free(orig);
@@ -585,7 +561,7 @@ static void test_failure_keeps_previous_result(void **state)
     char *argv[] = {"cordon", "batch", "-q", "--strict", "--index", index_path, "-o", out,
                     "tests/batch/rejects/input.csv", NULL};
     assert_int_equal(run(argv, NULL, NULL, NULL), 2);
-    char *s = slurp(out, NULL);
+    char *s = test_slurp(out, NULL);
     assert_string_equal(s, "previous complete result\n");
     free(s);
     assert_string_equal(dir_list(d, names, sizeof names), "result.csv");

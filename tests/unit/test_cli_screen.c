@@ -19,17 +19,8 @@ typedef struct run {
 
 static char *slurp_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = '\0';
-    fclose(f);
-    return b;
+    char *b = test_slurp(path, NULL);
+    return b ? b : strdup("");
 }
 
 /* Runs `cordon ARGS` through the shell with stdin from `input` (may be

@@ -333,29 +333,14 @@ static void test_threads(void **state)
     }
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 /* The country column of OFAC's 2025-12 address file: every text is a
  * country except the four documented non-countries. */
 static void test_ofac_addresses(void **state)
 {
     (void)state;
     size_t len;
-    char *text = slurp("data/lists/ofac_sdn/partial_no_sdn_csv_2025-12/add.csv", &len);
+    char *text = test_slurp("data/lists/ofac_sdn/partial_no_sdn_csv_2025-12/add.csv", &len);
+    assert_non_null(text);
     size_t rows = 0, with_country = 0, unresolved = 0;
     size_t undetermined = 0, kafia = 0, kashmir = 0, cis = 0;
     char *line = text;
@@ -422,7 +407,8 @@ static void test_un_nationalities(void **state)
 {
     (void)state;
     size_t len;
-    char *text = slurp("data/lists/un_sc/2026-02-27/UN_consolidated.xml", &len);
+    char *text = test_slurp("data/lists/un_sc/2026-02-27/UN_consolidated.xml", &len);
+    assert_non_null(text);
     size_t values = 0, resolved = 0, na = 0, kp = 0, ru = 0, su = 0;
     const char *p = text;
     while ((p = strstr(p, "<NATIONALITY>")) != NULL) {

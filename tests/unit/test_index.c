@@ -22,21 +22,6 @@ typedef struct fixture {
     size_t size;
 } fixture;
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
@@ -47,7 +32,9 @@ static int setup(void **state)
     fx->path = test_write_temp("", 0, ".cordon");
     if (cordon_index_write(fx->idx, fx->path, &err) != 0)
         return -1;
-    fx->bytes = slurp(fx->path, &fx->size);
+    fx->bytes = (unsigned char *)test_slurp(fx->path, &fx->size);
+    if (!fx->bytes)
+        return -1;
     *state = fx;
     return 0;
 }
@@ -212,7 +199,8 @@ static void test_deterministic(void **state)
     char *p2 = test_write_temp("", 0, ".cordon");
     assert_int_equal(cordon_index_write(again, p2, &err), 0);
     size_t n2;
-    unsigned char *b2 = slurp(p2, &n2);
+    unsigned char *b2 = (unsigned char *)test_slurp(p2, &n2);
+    assert_non_null(b2);
     assert_int_equal(n2, fx->size);
     assert_memory_equal(b2, fx->bytes, n2);
     free(b2);

@@ -30,27 +30,6 @@ static char new_xml[128];
 
 /* ---- the second version of the UN list --------------------------------------- */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b)
-        b[n] = '\0';
-    if (len)
-        *len = (size_t)n;
-    return b;
-}
-
 /* Replaces the one occurrence of `from` in *text (fails if not exactly one). */
 static int replace_once(char **text, const char *from, const char *to)
 {
@@ -71,7 +50,7 @@ static int replace_once(char **text, const char *from, const char *to)
  * removed; QDi.999 MARTA KOWALSKA added. */
 static int write_new_version(void)
 {
-    char *x = slurp(un_path, NULL);
+    char *x = test_slurp(un_path, NULL);
     if (!x)
         return -1;
     int rc = replace_once(&x, "<FIRST_NAME>ERIC</FIRST_NAME>", "<FIRST_NAME>ERICK</FIRST_NAME>");
@@ -1011,7 +990,7 @@ static double score_of(const cordon_index *idx, const char *name, const char *id
  * token gets commoner, so it weighs less in every name that has it. */
 static cordon_index *build_aqsa(void)
 {
-    char *x = slurp(un_path, NULL);
+    char *x = test_slurp(un_path, NULL);
     assert_non_null(x);
     const char *surnames[3] = {"NOVAK", "HORVAT", "SILVA"};
     for (int i = 0; i < 3; i++) {

@@ -14,29 +14,6 @@
 static cordon_index *idx;
 static cordon_rules *rules;
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -83,7 +60,7 @@ static cordon_shipment_result *screen_text(const char *json, const cordon_shipme
 
 static cordon_shipment_result *screen_file(const char *path)
 {
-    char *text = slurp(path, NULL);
+    char *text = test_slurp(path, NULL);
     assert_non_null(text);
     cordon_shipment_result *r = screen_text(text, NULL);
     free(text);
@@ -176,7 +153,7 @@ static void test_acceptance(void **state)
 static void test_acceptance_spellings(void **state)
 {
     (void)state;
-    char *text = slurp("tests/shipment/acceptance_kim/input.json", NULL);
+    char *text = test_slurp("tests/shipment/acceptance_kim/input.json", NULL);
     assert_non_null(text);
     static const char *const names[] = {"Kim Jong-un", "김정은", "KIM Jong Un", "kim jong un"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -432,7 +409,7 @@ static void test_places_and_notes(void **state)
     cordon_shipment_result_free(r);
 
     /* no index: parties are not screened, and a note says so */
-    char *text = slurp("tests/shipment/acceptance_kim/input.json", NULL);
+    char *text = test_slurp("tests/shipment/acceptance_kim/input.json", NULL);
     cordon_shipment *s = NULL;
     cordon_error err;
     assert_int_equal(cordon_shipment_parse(rules, text, strlen(text), "a.json", &s, &err), 0);

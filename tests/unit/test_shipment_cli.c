@@ -14,35 +14,12 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 static const char *cli;
 
 static void same(const char *what, const char *got, size_t gl, const char *want_path)
 {
     size_t wl;
-    char *want = slurp(want_path, &wl);
+    char *want = test_slurp(want_path, &wl);
     if (!want)
         fail_msg("%s is missing", want_path);
     if (gl != wl || memcmp(got, want, gl) != 0)
@@ -56,7 +33,7 @@ static void run_case(void **state)
     char dir[512], path[600];
     snprintf(dir, sizeof dir, "tests/shipment/%s", name);
     snprintf(path, sizeof path, "%s/args", dir);
-    char *args = slurp(path, NULL);
+    char *args = test_slurp(path, NULL);
     assert_non_null(args);
     char *argv[64];
     int argc = 0;
@@ -87,7 +64,7 @@ static void run_case(void **state)
     snprintf(got_status, sizeof got_status, "%d\n",
              WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     size_t ol, el;
-    char *o = slurp(out_path, &ol), *e = slurp(err_path, &el);
+    char *o = test_slurp(out_path, &ol), *e = test_slurp(err_path, &el);
     assert_non_null(o);
     assert_non_null(e);
     snprintf(path, sizeof path, "%s/expected.err", dir);

@@ -18,6 +18,32 @@
 
 #include "cordon/cordon.h"
 
+/* The whole of a file, NUL-terminated (its length in *len when len is
+ * not NULL), or NULL when it cannot be opened. Read as it comes, so
+ * that files still growing and pipes work too. */
+static inline char *test_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
 /* Where the shared (unbundled) data lives: ../shared/data beside the
  * checkout, or $CORDON_SHARED_DATA. NULL when absent. */
 static inline const char *test_shared_data(void)
