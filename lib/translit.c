@@ -1070,24 +1070,18 @@ static void cyrillic_tables(const char *s, size_t len, cordon__forms *f)
  * process 90 ms). */
 int cordon__han_syllable_icu(uint32_t cp, int surname, char out[8])
 {
-    char s[5];
-    size_t len = 0;
-    if (cp < 0x10000) {
-        s[len++] = (char)(0xE0 | (cp >> 12));
-    } else {
-        s[len++] = (char)(0xF0 | (cp >> 18));
-        s[len++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    }
-    s[len++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    s[len++] = (char)(0x80 | (cp & 0x3F));
-    tr_set *set = tr_acquire();
-    if (!set)
+    memset(out, 0, 8);
+    cordon__buf s = {0};
+    tr_set *set = cordon__utf8_encode(&s, cp) ? NULL : tr_acquire();
+    if (!set) {
+        cordon__buf_free(&s);
         return CORDON_ENOMEM;
+    }
     cordon__forms tmp;
     tmp.n = 0;
-    int rc = tr_run(set, surname ? TR_HAN_NAMES : TR_HAN, s, len, &tmp);
+    int rc = tr_run(set, surname ? TR_HAN_NAMES : TR_HAN, s.data, s.len, &tmp);
     tr_release(set);
-    memset(out, 0, 8);
+    cordon__buf_free(&s);
     if (!rc && tmp.n) {
         size_t l = strlen(tmp.v[0]);
         memcpy(out, tmp.v[0], l > 7 ? 7 : l);
